@@ -1,0 +1,213 @@
+"""Loaders: read a table of `data/`, check it against `datapackage.json`, return a typed frame.
+
+Every problem is raised as a DataError naming the file, the line, the column and the value.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+from .paths import BUNDLED_DATA_DIR, data_dir as resolve_data_dir
+
+DESCRIPTOR = "datapackage.json"
+
+
+@lru_cache(maxsize=1)
+def descriptor() -> dict:
+    """The bundled `datapackage.json`: the schema every data folder is checked against."""
+    return json.loads((BUNDLED_DATA_DIR / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def resource(name: str) -> dict:
+    """The datapackage resource called `name`."""
+    for res in descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    known = ", ".join(r["name"] for r in descriptor()["resources"])
+    raise DataError(f"unknown table {name!r}; known tables: {known}")
+
+
+def table_names() -> list[str]:
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def _parse_value(raw: str, field: dict, where: dict):
+    """Convert one cell according to its field type; raise DataError on a bad value."""
+    kind = field["type"]
+    if kind == "string":
+        return raw
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+        if kind == "date":
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}[kind]
+    raise DataError(f"expected {expected}", **where)
+
+
+def _check_constraints(value, raw: str, field: dict, where: dict) -> None:
+    c = field.get("constraints", {})
+    if "enum" in c and raw not in c["enum"]:
+        raise DataError(f"not one of the allowed values {c['enum']}", **where)
+    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
+        raise DataError(f"does not match the pattern {c['pattern']}", **where)
+    if "minimum" in c and value < c["minimum"]:
+        raise DataError(f"must be at least {c['minimum']}", **where)
+    if "maximum" in c and value > c["maximum"]:
+        raise DataError(f"must be at most {c['maximum']}", **where)
+
+
+def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate one table from `folder` (default: the bundled data).
+
+    Returns a DataFrame with typed columns (dates as datetime.date objects, empty cells as None)
+    and a `_line` column with each row's line number in the file.
+    """
+    res = resource(name)
+    path = resolve_data_dir(folder) / res["path"]
+    if not path.exists():
+        raise DataError(f"table {name!r} not found (expected the file {res['path']})", file=str(path))
+    fields = res["schema"]["fields"]
+    by_name = {f["name"]: f for f in fields}
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, None)
+            if header is None:
+                raise DataError("the file is empty (no header line)", file=str(path))
+            header = [h.strip() for h in header]
+            missing = [f["name"] for f in fields if f.get("constraints", {}).get("required") and f["name"] not in header]
+            if missing:
+                raise DataError(f"missing required column(s) {missing}; the header is {header}", file=str(path), row=1)
+            unknown = [h for h in header if h not in by_name]
+            if unknown:
+                raise DataError(f"unknown column(s) {unknown}; expected {list(by_name)}", file=str(path), row=1)
+            rows = []
+            for line_no, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    raise DataError(f"has {len(cells)} cells, the header has {len(header)}", file=str(path), row=line_no)
+                record = {"_line": line_no}
+                for col, raw in zip(header, cells):
+                    raw = raw.strip()
+                    field = by_name[col]
+                    where = {"file": str(path), "row": line_no, "column": col, "value": raw}
+                    if raw == "":
+                        if field.get("constraints", {}).get("required"):
+                            raise DataError("a value is required", **where)
+                        record[col] = None
+                        continue
+                    value = _parse_value(raw, field, where)
+                    _check_constraints(value, raw, field, where)
+                    record[col] = value
+                rows.append(record)
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV ({exc})", file=str(path), row=reader.line_num) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
+    frame = pd.DataFrame(rows, columns=["_line"] + [f["name"] for f in fields])
+    _check_keys(frame, res, path)
+    for f in fields:
+        if f["type"] == "integer":
+            frame[f["name"]] = frame[f["name"]].astype("Int64")
+        elif f["type"] == "number":
+            frame[f["name"]] = frame[f["name"]].astype("Float64")
+    frame.attrs["source_file"] = str(path)
+    return frame
+
+
+def _check_keys(frame: pd.DataFrame, res: dict, path: Path) -> None:
+    """Unique fields and the primary key must not repeat."""
+    schema = res["schema"]
+    for f in schema["fields"]:
+        if f.get("constraints", {}).get("unique"):
+            dup = frame[frame.duplicated(f["name"], keep="first")]
+            if len(dup):
+                first = dup.iloc[0]
+                raise DataError("duplicate value (must be unique)", file=str(path), row=int(first["_line"]),
+                                column=f["name"], value=first[f["name"]])
+    key = schema.get("primaryKey")
+    if key:
+        dup = frame[frame.duplicated(key, keep="first")]
+        if len(dup):
+            first = dup.iloc[0]
+            values = {k: first[k] for k in key}
+            raise DataError(f"duplicate row: the key {values} already appears", file=str(path), row=int(first["_line"]))
+
+
+def check_foreign_keys(name: str, frame: pd.DataFrame, known_codes: set[str]) -> None:
+    """Every code in a foreign-key column must be a known country or area."""
+    for fk in resource(name)["schema"].get("foreignKeys", []):
+        col = fk["fields"]
+        bad = frame[~frame[col].isin(known_codes)]
+        if len(bad):
+            first = bad.iloc[0]
+            raise DataError("unknown country or area code (not in countries.csv)",
+                            file=frame.attrs.get("source_file"), row=int(first["_line"]), column=col, value=first[col])
+
+
+def _empty(name: str) -> pd.DataFrame:
+    fields = resource(name)["schema"]["fields"]
+    return pd.DataFrame(columns=["_line"] + [f["name"] for f in fields])
+
+
+def load(name: str, data_dir: str | Path | None = None, user_dir: str | Path | None = None,
+         mode: str = "merge") -> pd.DataFrame:
+    """Load one validated table.
+
+    `data_dir` is a full data folder (default: the bundled data). `user_dir` is a researcher's
+    folder holding any subset of the tables in the same shape: with mode="merge" its rows are
+    added (a row that contradicts a bundled one is refused), with mode="replace" its table
+    replaces the bundled one.
+    """
+    if mode not in ("merge", "replace"):
+        raise DataError("mode must be 'merge' or 'replace'", column="mode", value=mode)
+    res = resource(name)
+    base_path = resolve_data_dir(data_dir) / res["path"]
+    frame = read_table(name, data_dir) if (base_path.exists() or not res.get("optional")) else _empty(name)
+    if user_dir is not None:
+        user_root = Path(user_dir).expanduser()
+        if not user_root.is_dir():
+            raise DataError("the researcher's data folder does not exist", file=str(user_root))
+        if (user_root / res["path"]).exists():
+            user = read_table(name, user_root)
+            frame = user if mode == "replace" else _merge(frame, user, res)
+    from .countries import known_codes
+
+    check_foreign_keys(name, frame, known_codes())
+    return frame.reset_index(drop=True)
+
+
+def _merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
+    """Add a researcher's rows to the bundled ones; refuse rows that contradict them."""
+    key = [k for k in res["schema"].get("primaryKey", []) if k not in ("source_url",)]
+    value_cols = [f["name"] for f in res["schema"]["fields"]
+                  if f["name"] not in key and f["name"] not in ("source_url", "quote", "note", "state")]
+    if key and value_cols and len(base):
+        joined = user.merge(base, on=key, how="inner", suffixes=("", "_bundled"))
+        for col in value_cols:
+            differs = joined[joined[col].astype(str) != joined[f"{col}_bundled"].astype(str)]
+            if len(differs):
+                row = differs.iloc[0]
+                raise DataError(
+                    f"contradicts the bundled data, which has {row[f'{col}_bundled']!r} for "
+                    f"{ {k: row[k] for k in key} } (use mode='replace' to replace the bundled table)",
+                    file=user.attrs.get("source_file"), row=int(row["_line"]), column=col, value=row[col])
+    merged = pd.concat([base, user], ignore_index=True)
+    if res["schema"].get("primaryKey"):
+        merged = merged.drop_duplicates(subset=res["schema"]["primaryKey"], keep="first")
+    merged.attrs["source_file"] = user.attrs.get("source_file")
+    return merged

@@ -1,0 +1,103 @@
+"""The Monitor's annual figures, read without mixing editions.
+
+Every value stays with the edition that published it. A `vintage` picks which one a series shows:
+"first" (as first published: judge the plan by what was known then), "latest" (latest edition:
+trend charts) or a named edition such as "LM2013".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .errors import DataError
+
+VINTAGES = ("first", "latest")
+EDITION_PATTERN = re.compile(r"^(LM|CMM)(\d{4})$")
+_PREFERRED_DOMAIN = "the-monitor.org"
+
+
+def edition_year(edition: str) -> int:
+    match = EDITION_PATTERN.match(edition or "")
+    if not match:
+        raise DataError("an edition looks like LM2013 or CMM2016", column="edition", value=edition)
+    return int(match.group(2))
+
+
+def edition_label(edition: str) -> str:
+    """'LM2013' -> 'Landmine Monitor 2013'."""
+    family = {"LM": "Landmine Monitor", "CMM": "Cluster Munition Monitor"}[EDITION_PATTERN.match(edition).group(1)]
+    return f"{family} {edition_year(edition)}"
+
+
+def check_vintage(vintage: str) -> str:
+    if vintage in VINTAGES or EDITION_PATTERN.match(str(vintage)):
+        return vintage
+    raise DataError("vintage must be 'first', 'latest' or an edition like 'LM2013'", column="vintage", value=vintage)
+
+
+def _one_per_edition(rows: pd.DataFrame) -> pd.DataFrame:
+    """Within one edition, prefer the Monitor's own page over a press release quoting it."""
+    rows = rows.assign(_own=~rows["source_url"].str.contains(_PREFERRED_DOMAIN, regex=False),
+                       _ed=rows["edition"].map(edition_year))
+    return rows.sort_values(["period", "_ed", "edition", "_own", "source_url"]).drop_duplicates(["period", "edition"])
+
+
+def revisions(facts: pd.DataFrame, metric: str, period, place: str = "WLD") -> pd.DataFrame:
+    """Every edition's value for one metric, period and place, oldest edition first."""
+    rows = facts[(facts["metric"] == metric) & (facts["period"] == str(period)) & (facts["place"] == place)]
+    if rows.empty:
+        return rows.drop(columns=["_line"], errors="ignore")
+    rows = _one_per_edition(rows)
+    return rows.drop(columns=["_line", "_own", "_ed"], errors="ignore").reset_index(drop=True)
+
+
+def series(facts: pd.DataFrame, metric: str, place: str = "WLD", vintage: str = "latest") -> pd.DataFrame:
+    """One value per period for a metric and place, chosen by `vintage`.
+
+    Columns: period, value, unit, qualifier, edition, source_url, quote, note. Periods the
+    record does not cover are simply absent: see `missing_periods`.
+    """
+    check_vintage(vintage)
+    if metric not in set(facts["metric"]):
+        known = ", ".join(sorted(set(facts["metric"])))
+        raise DataError(f"unknown metric; known metrics: {known}", column="metric", value=metric)
+    rows = facts[(facts["metric"] == metric) & (facts["place"] == place)]
+    if rows.empty:
+        return rows.drop(columns=["_line"], errors="ignore").iloc[0:0]
+    rows = _one_per_edition(rows)
+    if vintage == "first":
+        rows = rows.drop_duplicates("period", keep="first")
+    elif vintage == "latest":
+        rows = rows.drop_duplicates("period", keep="last")
+    else:
+        rows = rows[rows["edition"] == vintage]
+    cols = ["period", "value", "unit", "qualifier", "edition", "source_url", "quote", "note"]
+    return rows[cols].sort_values("period").reset_index(drop=True)
+
+
+def missing_periods(found: pd.DataFrame, years) -> list[str]:
+    """The years in `years` for which a series has no value (a gap stays a gap)."""
+    have = set(found["period"]) if len(found) else set()
+    return [str(y) for y in years if str(y) not in have]
+
+
+def value_for(found: pd.DataFrame, period) -> dict | None:
+    """The row of a series for one period as a dict, or None when the record has no value."""
+    rows = found[found["period"] == str(period)]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def format_value(value, qualifier=None, unit: str = "") -> str:
+    """'at least 3,628' style text for a value with its qualifier."""
+    if value is None or pd.isna(value):
+        return "no data"
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if unit == "USD_million":
+        number = f"US${number} million"
+    elif unit == "percent":
+        number = f"{number}%"
+    elif unit == "km2":
+        number = f"{number} km²"
+    return f"{qualifier} {number}" if qualifier and not pd.isna(qualifier) else number
