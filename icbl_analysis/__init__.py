@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .data import ReviewData, load_data
 from .errors import DataError
-from .treaties import count_states_parties as _count, states_parties as _states_parties
+from .treaties import count_states_parties as _count
+from .treaties import states_parties as _states_parties
 
 __all__ = ["DataError", "ReviewData", "load_data", "states_parties", "count_states_parties"]
 

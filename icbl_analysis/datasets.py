@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
-from .paths import BUNDLED_DATA_DIR, data_dir as resolve_data_dir
+from .paths import BUNDLED_DATA_DIR
+from .paths import data_dir as resolve_data_dir
 
 DESCRIPTOR = "datapackage.json"
 
@@ -69,11 +70,12 @@ def _check_constraints(value, raw: str, field: dict, where: dict) -> None:
         raise DataError(f"must be at most {c['maximum']}", **where)
 
 
-def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+def read_table(name: str, folder: str | Path | None = None, problems: list | None = None) -> pd.DataFrame:
     """Read and validate one table from `folder` (default: the bundled data).
 
     Returns a DataFrame with typed columns (dates as datetime.date objects, empty cells as None)
-    and a `_line` column with each row's line number in the file.
+    and a `_line` column with each row's number in the file (the header is row 1).
+    With a `problems` list, bad rows are recorded there and skipped instead of raising.
     """
     res = resource(name)
     path = resolve_data_dir(folder) / res["path"]
@@ -100,20 +102,12 @@ def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
                     continue
                 if len(cells) != len(header):
                     raise DataError(f"has {len(cells)} cells, the header has {len(header)}", file=str(path), row=line_no)
-                record = {"_line": line_no}
-                for col, raw in zip(header, cells):
-                    raw = raw.strip()
-                    field = by_name[col]
-                    where = {"file": str(path), "row": line_no, "column": col, "value": raw}
-                    if raw == "":
-                        if field.get("constraints", {}).get("required"):
-                            raise DataError("a value is required", **where)
-                        record[col] = None
-                        continue
-                    value = _parse_value(raw, field, where)
-                    _check_constraints(value, raw, field, where)
-                    record[col] = value
-                rows.append(record)
+                try:
+                    rows.append(_parse_row(line_no, header, cells, by_name, path))
+                except DataError as exc:
+                    if problems is None:
+                        raise
+                    problems.append(exc)
     except csv.Error as exc:
         raise DataError(f"malformed CSV ({exc})", file=str(path), row=reader.line_num) from None
     except UnicodeDecodeError as exc:
@@ -127,6 +121,42 @@ def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
             frame[f["name"]] = frame[f["name"]].astype("Float64")
     frame.attrs["source_file"] = str(path)
     return frame
+
+
+def _parse_row(line_no: int, header: list, cells: list, by_name: dict, path: Path) -> dict:
+    record = {"_line": line_no}
+    for col, raw in zip(header, cells):
+        raw = raw.strip()
+        field = by_name[col]
+        where = {"file": str(path), "row": line_no, "column": col, "value": raw}
+        if raw == "":
+            if field.get("constraints", {}).get("required"):
+                raise DataError("a value is required", **where)
+            record[col] = None
+            continue
+        value = _parse_value(raw, field, where)
+        _check_constraints(value, raw, field, where)
+        record[col] = value
+    return record
+
+
+def validate_folder(folder: str | Path | None = None) -> list[DataError]:
+    """Every problem in every table of a data folder (an empty list when all is well)."""
+    from .countries import known_codes
+
+    problems: list[DataError] = []
+    root = resolve_data_dir(folder)
+    if not root.is_dir():
+        return [DataError("the data folder does not exist", file=str(root))]
+    for res in descriptor()["resources"]:
+        if res.get("optional") and not (root / res["path"]).exists():
+            continue
+        try:
+            frame = read_table(res["name"], root, problems)
+            check_foreign_keys(res["name"], frame, known_codes(), problems)
+        except DataError as exc:
+            problems.append(exc)
+    return problems
 
 
 def _check_keys(frame: pd.DataFrame, res: dict, path: Path) -> None:
@@ -148,15 +178,16 @@ def _check_keys(frame: pd.DataFrame, res: dict, path: Path) -> None:
             raise DataError(f"duplicate row: the key {values} already appears", file=str(path), row=int(first["_line"]))
 
 
-def check_foreign_keys(name: str, frame: pd.DataFrame, known_codes: set[str]) -> None:
+def check_foreign_keys(name: str, frame: pd.DataFrame, known_codes: set[str], problems: list | None = None) -> None:
     """Every code in a foreign-key column must be a known country or area."""
     for fk in resource(name)["schema"].get("foreignKeys", []):
         col = fk["fields"]
-        bad = frame[~frame[col].isin(known_codes)]
-        if len(bad):
-            first = bad.iloc[0]
-            raise DataError("unknown country or area code (not in countries.csv)",
-                            file=frame.attrs.get("source_file"), row=int(first["_line"]), column=col, value=first[col])
+        for _, bad in frame[~frame[col].isin(known_codes)].iterrows():
+            exc = DataError("unknown country or area code (not in countries.csv)",
+                            file=frame.attrs.get("source_file"), row=int(bad["_line"]), column=col, value=bad[col])
+            if problems is None:
+                raise exc
+            problems.append(exc)
 
 
 def _empty(name: str) -> pd.DataFrame:

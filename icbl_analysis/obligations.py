@@ -30,8 +30,8 @@ def period_end(text: str | None) -> date | None:
 
 
 def _deadline_in_force(original: date | None, extensions: pd.DataFrame, on: date) -> tuple[date | None, int]:
-    granted = extensions[extensions["date"].map(lambda d: d is not None and d <= on)]
-    granted = granted.dropna(subset=["deadline"]).sort_values(["date", "deadline"])
+    mask = extensions["date"].map(lambda d: d is not None and d <= on).astype(bool)
+    granted = extensions.loc[mask].dropna(subset=["deadline"]).sort_values(["date", "deadline"])
     if granted.empty:
         return original, 0
     return granted.iloc[-1]["deadline"], granted["date"].nunique()
@@ -51,10 +51,10 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
         if eif is None or eif > on:
             continue
         original = treaties.clearance_deadline(treaty, eif)
-        hist = hist.assign(date=hist["date"].map(period_end))
+        hist = hist.assign(date=hist["date"].map(period_end), deadline=hist["deadline"].map(period_end))
         ext = hist[hist["event"] == "extension_granted"]
         deadline, n_ext = _deadline_in_force(original, ext, on)
-        done = hist[(hist["event"] == "completion_declared") & hist["date"].map(lambda d: d is not None and d <= on)]
+        done = hist[(hist["event"] == "completion_declared") & hist["date"].map(lambda d: d is not None and d <= on).astype(bool)]
         completed = done["date"].min() if len(done) else None
         status, reason = _status(completed, deadline, n_ext, on, "clearance")
         rows.append({"iso3": iso3, "state": members.at[iso3, "state"], "treaty": treaty, "entry_into_force": eif,
@@ -93,10 +93,11 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
         if eif is None or eif > on:
             continue
         original = treaties.stockpile_deadline(treaty, eif)
+        hist = hist.assign(deadline=hist["deadline"].map(period_end))
         ext = hist[hist["event"] == "extension_granted"].assign(date=lambda f: f["date"].map(period_end))
         deadline, n_ext = _deadline_in_force(original, ext, on)
         done = hist[hist["event"] == "destruction_completed"].assign(when=lambda f: f["date"].map(period_end))
-        done = done[done["when"].map(lambda d: d is not None and d <= on)]
+        done = done.loc[done["when"].map(lambda d: d is not None and d <= on).astype(bool)]
         completed = done["when"].min() if len(done) else None
         quantity = done["quantity"].dropna().max() if len(done) else None
         status, reason = _status(completed, deadline, n_ext, on, "stockpile destruction")
@@ -109,7 +110,7 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
 def completions_by_year(frame: pd.DataFrame, event: str, treaty: str, years, date_column: str = "date") -> pd.DataFrame:
     """Number of distinct states with `event` (e.g. completion_declared) in each year."""
     hist = frame[(frame["treaty"] == treaty) & (frame["event"] == event)].copy()
-    hist["year"] = hist[date_column].map(lambda d: period_end(d).year if d is not None else None)
+    hist["year"] = hist[date_column].map(lambda d: period_end(d).year if period_end(d) is not None else None)
     first = hist.dropna(subset=["year"]).sort_values("year").drop_duplicates("iso3")
     rows = []
     for year in years:

@@ -132,7 +132,12 @@ def membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
             if note:
                 notes.append(note)
         dep = picked["deposit"]
-        eif = entry_into_force(treaty, dep["date"]) if dep is not None else None
+        eif = None
+        if dep is not None:
+            eif = entry_into_force(treaty, dep["date"])
+            if dep["instrument"] == "succession":
+                # A successor state is bound from its succession (independence), as the depositary records it.
+                eif = dep["quoted_entry_into_force"] or dep["date"]
         notice = picked["withdrawal_notice"]
         effective = picked["withdrawal_effective"]
         suspended = picked["withdrawal_suspended"] is not None and effective is None

@@ -42,6 +42,9 @@ def main() -> int:
                     clean = [(row.get(c) or "").strip() for c in columns]
                     if not any(clean):
                         continue
+                    if table == "retained_mines" and not row.get("year"):
+                        print(f"  skipped (no year in the source): {part}: {row['iso3']} {row['quantity']}")
+                        continue
                     key = tuple(clean)
                     if key not in seen:
                         seen.add(key)

@@ -1,0 +1,67 @@
+"""The plan's indicators, computed per year from the loaded data.
+
+Each public indicator has one function in its goal's module, registered with `@indicator("G1.I01")`.
+Every function takes (data, years, vintage) and returns one row per year with the columns in
+`COLUMNS`; a year the record does not cover has value None (a gap stays a gap).
+Indicators the public record cannot answer are read from the researcher's own table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+COLUMNS = ["year", "value", "unit", "qualifier", "edition", "source_url", "quote", "note"]
+REGISTRY: dict[str, Callable] = {}
+
+
+def indicator(indicator_id: str):
+    """Register a function as the computation of one indicator."""
+    def wrap(func):
+        REGISTRY[indicator_id] = func
+        return func
+    return wrap
+
+
+def rows_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
+    table = data.researcher_indicators
+    mine = table[table["indicator_id"] == indicator_id]
+    rows = []
+    for year in years:
+        hit = mine[mine["year"] == year]
+        if hit.empty:
+            rows.append({"year": year, "value": None, "note": "no data supplied"})
+        else:
+            r = hit.iloc[0]
+            rows.append({"year": year, "value": float(r["value"]), "unit": r["unit"], "source_url": r["source"],
+                         "note": r["note"] or "researcher's own records"})
+    return rows_frame(rows)
+
+
+def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
+    """Every indicator (or those in `ids`) for every year: one long table with the catalogue's
+    goal, objective and text, and how the value was answered ('public', 'researcher', 'none')."""
+    from . import goal1, goal2, goal3, goal4  # noqa: F401  (registers the functions)
+
+    years = list(years)
+    frames = []
+    for entry in data.indicators.itertuples():
+        if ids is not None and entry.id not in ids:
+            continue
+        if entry.id in REGISTRY:
+            frame = REGISTRY[entry.id](data, years, vintage)
+        else:
+            frame = _researcher_values(data, entry.id, years)
+        frame = frame.copy()
+        frame.insert(0, "indicator_id", entry.id)
+        frame.insert(1, "goal", entry.goal)
+        frame.insert(2, "objective", entry.objective)
+        frame.insert(3, "indicator", entry.text)
+        frame["answerable_from"] = entry.answerable_from
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)

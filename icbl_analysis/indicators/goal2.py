@@ -1,0 +1,49 @@
+"""Goal 2: a significant decrease in contaminated land."""
+
+from __future__ import annotations
+
+from .. import obligations
+from . import indicator, rows_frame
+from .common import from_facts
+
+
+@indicator("G2.I02")
+def land_released(data, years, vintage):
+    frame = from_facts(data, "land_released_km2", years, vintage)
+    cleared = from_facts(data, "land_cleared_km2", years, vintage)
+    gaps = frame["value"].isna() & cleared["value"].notna()
+    frame.loc[gaps, :] = cleared.loc[gaps, :]
+    frame.loc[gaps, "note"] = "land cleared only (no land-release total published for this year)"
+    return frame
+
+
+@indicator("G2.I04")
+def national_funding(data, years, vintage):
+    return from_facts(data, "funding_national", years, vintage)
+
+
+@indicator("G2.I05")
+def international_funding(data, years, vintage):
+    return from_facts(data, "funding_international", years, vintage)
+
+
+@indicator("G2.I07")
+def contaminated_states(data, years, vintage):
+    return from_facts(data, "states_mine_contaminated", years, vintage)
+
+
+def _completions(data, treaty: str, years):
+    table = obligations.completions_by_year(data.clearance_events, "completion_declared", treaty, years)
+    return rows_frame([{"year": r.year, "value": r.count, "unit": "states", "source_url": "clearance_events.csv",
+                        "note": ("declared: " + ", ".join(r.states)) if r.states else "none recorded"}
+                       for r in table.itertuples()])
+
+
+@indicator("G2.I08")
+def article5_completions(data, years, vintage):
+    return _completions(data, "MBT", years)
+
+
+@indicator("G2.I10")
+def article4_completions(data, years, vintage):
+    return _completions(data, "CCM", years)
