@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +40,23 @@ def _load_cached(folder: str, user_dir: str | None) -> ReviewData:
 
 def load_data(data_dir=None, user_dir=None) -> ReviewData:
     """Load and validate every table of `data_dir` (default: the bundled data), plus a
-    researcher's `user_dir` of extra rows in the same shape. Cached per folder."""
+    researcher's `user_dir` of extra rows in the same shape. Cached per folder.
+
+    During a review run, the runner validates the data once and leaves the tables in the file named
+    by $ICBL_DATA_CACHE; notebooks of that run read them from there.
+    """
     folder = str(resolve_data_dir(data_dir))
-    return _load_cached(folder, str(Path(user_dir).expanduser().resolve()) if user_dir else None)
+    user = str(Path(user_dir).expanduser().resolve()) if user_dir else None
+    cached = _from_run_cache(folder, user)
+    return cached if cached is not None else _load_cached(folder, user)
+
+
+def _from_run_cache(folder: str, user: str | None) -> ReviewData | None:
+    path = os.environ.get("ICBL_DATA_CACHE")
+    if not path or not Path(path).exists():
+        return None
+    with open(path, "rb") as fh:
+        saved = pickle.load(fh)
+    if saved["folder"] != folder or saved["user_dir"] != user:
+        return None
+    return ReviewData(Path(folder), Path(user) if user else None, saved["tables"])

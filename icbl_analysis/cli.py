@@ -1,0 +1,130 @@
+"""`icbl-review`: the annual review, data validation, notebook parameters, quick treaty look-ups."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import DataError
+
+
+def _annual(args) -> int:
+    from .review import run_annual
+
+    notebooks = [n.strip() for n in args.notebooks.split(",")] if args.notebooks else None
+    result = run_annual(args.year, baseline=args.baseline, vintage=args.vintage, data_dir=args.data,
+                        user_dir=args.user_data, out_root=args.out, jobs=args.jobs, notebooks=notebooks,
+                        only_changed=args.only_changed, progress=not args.quiet, pdf=not args.no_pdf)
+    if result.archived:
+        print(f"earlier outputs kept in {result.archived}")
+    for r in result.results:
+        flag = "reused" if r.get("reused") else r["outcome"]
+        print(f"  {r['notebook']:<10} {flag:<7} {r['seconds']:>6.1f}s  {r['error']}")
+    notes = (result.folder / "notes.txt").read_text(encoding="utf-8").strip()
+    if notes:
+        print(notes)
+    print(f"review {args.year}: open {result.folder / 'index.html'}")
+    if result.failed:
+        names = ", ".join(r["notebook"] for r in result.failed)
+        print(f"error: {len(result.failed)} notebook(s) failed: {names}; their executed notebooks with the error cell "
+              f"are in {result.folder / 'notebooks'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _validate(args) -> int:
+    from .datasets import validate_folder
+
+    problems = validate_folder(args.folder)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"{args.folder or 'bundled data'}: all tables valid")
+    return 0
+
+
+def _params(args) -> int:
+    from .paths import NOTEBOOKS_DIR
+
+    path = Path(args.notebook)
+    if not path.exists():
+        path = NOTEBOOKS_DIR / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")))
+        raise DataError(f"no such notebook; known notebooks: {known}", column="notebook", value=args.notebook)
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            print(f"{path.stem} accepts:")
+            for line in cell.source.splitlines():
+                if line and not line.startswith("#"):
+                    print(f"  {line}")
+            return 0
+    print(f"{path.stem} has no parameters cell")
+    return 1
+
+
+def _parties(args) -> int:
+    import icbl_analysis as icbl
+
+    frame = icbl.states_parties(args.treaty, args.on, basis=args.basis, data_dir=args.data)
+    print(frame.to_string(index=False))
+    print(f"{len(frame)} States Parties of the {args.treaty} on {args.on} (counted from {args.basis})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="icbl-review", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    annual = sub.add_parser("annual", help="run the goal reviews and the overview for a year, publish into outputs/<year>/")
+    annual.add_argument("--year", type=int, default=2015, help="review year (default 2015)")
+    annual.add_argument("--baseline", type=int, default=2011, help="baseline year (default 2011)")
+    annual.add_argument("--vintage", default="first", help="Monitor figures: first, latest or an edition like LM2013")
+    annual.add_argument("--data", help="a full data folder (default: the bundled data/)")
+    annual.add_argument("--user-data", help="a researcher's folder of extra rows in the same shape")
+    annual.add_argument("--out", help="outputs folder (default: outputs/)")
+    annual.add_argument("--jobs", type=int, help="notebooks run side by side (default: the number of cores)")
+    annual.add_argument("--notebooks", help="comma-separated subset, e.g. goal1,overview")
+    annual.add_argument("--only-changed", action="store_true",
+                        help="rerun only notebooks that failed or whose notebook, data or parameters changed")
+    annual.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
+    annual.add_argument("--quiet", action="store_true", help="no progress bar")
+    annual.set_defaults(func=_annual)
+
+    validate = sub.add_parser("validate", help="check every table of a data folder against datapackage.json")
+    validate.add_argument("folder", nargs="?", help="data folder (default: the bundled data/)")
+    validate.set_defaults(func=_validate)
+
+    params = sub.add_parser("params", help="list the parameters a notebook accepts")
+    params.add_argument("notebook", help="a notebook name (goal1, overview, ...) or path")
+    params.set_defaults(func=_params)
+
+    parties = sub.add_parser("states-parties", help="States Parties of a treaty on a date")
+    parties.add_argument("--treaty", default="MBT", choices=["MBT", "CCM"])
+    parties.add_argument("--on", required=True, help="date YYYY-MM-DD")
+    parties.add_argument("--basis", default="deposit", choices=["deposit", "entry_into_force"])
+    parties.add_argument("--data", help="a full data folder (default: the bundled data/)")
+    parties.set_defaults(func=_parties)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; no outputs were moved into place", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
