@@ -29,20 +29,32 @@ def period_end(text: str | None) -> date | None:
     return date(*parts)
 
 
-def _deadline_in_force(original: date | None, extensions: pd.DataFrame, on: date) -> tuple[date | None, int]:
-    mask = extensions["date"].map(lambda d: d is not None and d <= on).astype(bool)
-    granted = extensions.loc[mask].dropna(subset=["deadline"]).sort_values(["date", "deadline"])
-    if granted.empty:
-        return original, 0
-    return granted.iloc[-1]["deadline"], granted["date"].nunique()
+def _deadline_in_force(original: date | None, evidence: pd.DataFrame, on: date) -> tuple[date | None, int]:
+    """The deadline in force on `on`: the newest dated evidence (an extension granted, or a source
+    quoting the deadline in force) on or before `on`, else the original deadline. Also returns the
+    number of extensions granted by then (at least one when the deadline has moved)."""
+    mask = evidence["date"].map(lambda d: d is not None and d <= on).astype(bool)
+    known = evidence.loc[mask].dropna(subset=["deadline"])
+    deadline = original
+    if not known.empty:
+        order = ["date", "_precision", "deadline"] if "_precision" in known else ["date", "deadline"]
+        newest = known.sort_values(order).iloc[-1]  # same day: the most precise deadline wins
+        deadline = newest["deadline"]
+    granted = evidence.loc[mask & (evidence["event"] == "extension_granted")]
+    n_ext = granted["date"].nunique()
+    if deadline is not None and original is not None and deadline > original:
+        n_ext = max(n_ext, 1)
+    return deadline, n_ext
 
 
 def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
     """Every state with a clearance obligation under `treaty` and its position on date `on`.
 
-    Columns: iso3, state, entry_into_force, original_deadline, deadline, extensions, completed,
-    status, days_to_deadline, reason.
+    Columns: iso3, state, treaty, entry_into_force, original_deadline, deadline, extensions,
+    completed, status, days_to_deadline, reason.
     """
+    from .countries import name_of
+
     on = treaties.as_date(on)
     members = treaties.membership(events, treaty).set_index("iso3")
     rows = []
@@ -51,19 +63,38 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
         if eif is None or eif > on:
             continue
         original = treaties.clearance_deadline(treaty, eif)
-        hist = hist.assign(date=hist["date"].map(period_end), deadline=hist["deadline"].map(period_end))
-        ext = hist[hist["event"] == "extension_granted"]
-        deadline, n_ext = _deadline_in_force(original, ext, on)
-        done = hist[(hist["event"] == "completion_declared") & hist["date"].map(lambda d: d is not None and d <= on).astype(bool)]
-        completed = done["date"].min() if len(done) else None
+        hist = hist.assign(date=hist["date"].map(period_end), deadline=hist["deadline"].map(period_end),
+                           _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0))
+        evidence = hist[hist["event"].isin(["extension_granted", "deadline_in_force_quoted"])]
+        deadline, n_ext = _deadline_in_force(original, evidence, on)
+        completed, reopened = _completion(hist, evidence, on)
         status, reason = _status(completed, deadline, n_ext, on, "clearance")
-        rows.append({"iso3": iso3, "state": members.at[iso3, "state"], "treaty": treaty, "entry_into_force": eif,
+        if reopened:
+            reason += f"; declared complete on {reopened:%d %B %Y}, re-opened by a later extension"
+        rows.append({"iso3": iso3, "state": name_of(iso3), "treaty": treaty, "entry_into_force": eif,
                      "original_deadline": original, "deadline": deadline, "extensions": n_ext,
                      "completed": completed, "status": status,
                      "days_to_deadline": (deadline - on).days if deadline and not completed else None,
                      "reason": reason})
-    return pd.DataFrame(rows, columns=["iso3", "state", "treaty", "entry_into_force", "original_deadline", "deadline",
-                                       "extensions", "completed", "status", "days_to_deadline", "reason"])
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = ["iso3", "state", "treaty", "entry_into_force", "original_deadline", "deadline", "extensions",
+                   "completed", "status", "days_to_deadline", "reason"]
+
+
+def _completion(hist: pd.DataFrame, evidence: pd.DataFrame, on: date) -> tuple[date | None, date | None]:
+    """(completion date in force on `on`, or None; an earlier completion later re-opened, or None)."""
+    before = hist["date"].map(lambda d: d is not None and d <= on).astype(bool)
+    done = hist.loc[before & (hist["event"] == "completion_declared"), "date"]
+    if done.empty:
+        return None, None
+    completed = done.max()
+    later = evidence.loc[evidence["date"].map(lambda d: d is not None and completed < d <= on).astype(bool)]
+    later = later.dropna(subset=["deadline"])
+    if len(later) and (later["deadline"] > completed).any():
+        return None, completed
+    return completed, None
 
 
 def _status(completed: date | None, deadline: date | None, n_ext: int, on: date, what: str) -> tuple[str, str]:
@@ -83,6 +114,8 @@ def _status(completed: date | None, deadline: date | None, n_ext: int, on: date,
 
 def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
     """Every State Party with a recorded stockpile under `treaty` and its destruction status on `on`."""
+    from .countries import name_of
+
     on = treaties.as_date(on)
     members = treaties.membership(events, treaty).set_index("iso3")
     rows = []
@@ -93,15 +126,22 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
         if eif is None or eif > on:
             continue
         original = treaties.stockpile_deadline(treaty, eif)
-        hist = hist.assign(deadline=hist["deadline"].map(period_end))
-        ext = hist[hist["event"] == "extension_granted"].assign(date=lambda f: f["date"].map(period_end))
+        hist = hist.assign(deadline=hist["deadline"].map(period_end),
+                           _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0))
+        ext = hist.assign(date=hist["date"].map(period_end))
+        ext = ext[ext["event"] == "extension_granted"]
         deadline, n_ext = _deadline_in_force(original, ext, on)
-        done = hist[hist["event"] == "destruction_completed"].assign(when=lambda f: f["date"].map(period_end))
-        done = done.loc[done["when"].map(lambda d: d is not None and d <= on).astype(bool)]
+        when = hist["date"].map(period_end)
+        missed = when[(hist["event"] == "deadline_missed") & when.map(lambda d: d is not None and d <= on).astype(bool)]
+        # A completion reported before a recorded missed deadline was partial: only later ones count.
+        after = missed.max() if len(missed) else date.min
+        hist = hist.assign(when=when)
+        done = hist[hist["event"] == "destruction_completed"]
+        done = done.loc[done["when"].map(lambda d: d is not None and after < d <= on).astype(bool)]
         completed = done["when"].min() if len(done) else None
         quantity = done["quantity"].dropna().max() if len(done) else None
         status, reason = _status(completed, deadline, n_ext, on, "stockpile destruction")
-        rows.append({"iso3": iso3, "state": members.at[iso3, "state"], "treaty": treaty, "entry_into_force": eif,
+        rows.append({"iso3": iso3, "state": name_of(iso3), "treaty": treaty, "entry_into_force": eif,
                      "original_deadline": original, "deadline": deadline, "extensions": n_ext,
                      "completed": completed, "quantity_destroyed": quantity, "status": status, "reason": reason})
     return pd.DataFrame(rows)

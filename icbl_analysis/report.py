@@ -243,7 +243,7 @@ class Review:
     # --- what the runner collects -------------------------------------------------------
     def save(self) -> Path:
         """Write values, ratings, objectives and key numbers next to the charts."""
-        self.values.assign(state=None).drop(columns="state").to_csv(self.out / "indicator_values.csv", index=False,
+        self.values.to_csv(self.out / "indicator_values.csv", index=False,
                                                                    lineterminator="\n")
         self.goal_ratings().to_csv(self.out / "ratings.csv", index=False, lineterminator="\n")
         self.objectives().to_csv(self.out / "objectives.csv", index=False, lineterminator="\n")

@@ -34,7 +34,8 @@ STATUSES = ["not_party", "signatory", "deposited", "in_force", "withdrawing", "w
 PARTY_STATUSES = {"deposit": {"deposited", "in_force", "withdrawing"},
                   "entry_into_force": {"in_force", "withdrawing"}}
 
-# Where sources give different dates for one event, the most authoritative source wins.
+# Where sources give different dates for one event: a deposit date consistent with the entry into force
+# the same source quotes wins; then the most authoritative source; then the earlier date.
 SOURCE_RANK = ["treaties.un.org", "apminebanconvention.org", "clusterconvention.org", "the-monitor.org"]
 
 
@@ -104,7 +105,15 @@ def _pick(rows: pd.DataFrame) -> tuple[pd.Series | None, str]:
     """The row to use for one event, and a note on any disagreement between sources."""
     if rows.empty:
         return None, ""
-    ranked = rows.assign(_rank=rows["source_url"].map(_source_rank)).sort_values(["_rank", "date"])
+    def inconsistent(row) -> bool:
+        """A deposit whose own quoted entry into force contradicts Art. 17 is probably a domestic date."""
+        quoted = row.get("quoted_entry_into_force")
+        if row["event"] != "deposit" or quoted is None or pd.isna(quoted) or row.get("instrument") == "succession":
+            return False
+        return entry_into_force(row["treaty"], row["date"]) != quoted
+
+    ranked = rows.assign(_rank=rows["source_url"].map(_source_rank),
+                         _bad=[inconsistent(r) for _, r in rows.iterrows()]).sort_values(["_bad", "_rank", "date"])
     chosen = ranked.iloc[0]
     others = sorted({d for d in ranked["date"] if d != chosen["date"]})
     note = ""
@@ -114,7 +123,22 @@ def _pick(rows: pd.DataFrame) -> tuple[pd.Series | None, str]:
     return chosen, note
 
 
+_MEMBERSHIP_CACHE: dict[tuple[int, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
 def membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
+    """`_membership`, remembered per events table (the tables are never modified after loading)."""
+    key = (id(events), treaty)
+    hit = _MEMBERSHIP_CACHE.get(key)
+    if hit is None or hit[0] is not events:
+        if len(_MEMBERSHIP_CACHE) > 16:
+            _MEMBERSHIP_CACHE.clear()
+        hit = (events, _membership(events, treaty))
+        _MEMBERSHIP_CACHE[key] = hit
+    return hit[1].copy()
+
+
+def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
     """One row per state that ever signed or joined `treaty`, with every derived date.
 
     Columns: iso3, state, signature, deposit, instrument, entry_into_force, quoted_entry_into_force,

@@ -12,9 +12,9 @@ PARAMETERS = '''# Parameters (papermill replaces this cell's values; `icbl-revie
 review_year: int = 2015  # the year under review (1997-2026; the plan period is 2012-2015)
 baseline_year: int = 2011  # the plan's baseline year
 vintage: str = "first"  # Monitor figures: first (as first published), latest, or an edition like LM2013
-data_dir: str = ""  # a full data folder; empty = the bundled data/
-user_data_dir: str = ""  # a researcher's folder of extra rows (same shape as data/); empty = none
-output_dir: str = ""  # where charts and tables go; empty = outputs/interactive/<year>/<notebook>'''
+data_dir: str = ""  # a full data folder; empty for the bundled data/
+user_data_dir: str = ""  # a researcher's folder of extra rows (same shape as data/); empty for none
+output_dir: str = ""  # where charts and tables go; empty for outputs/interactive/<year>/<notebook>'''
 
 SETUP = "import icbl_analysis.report as rp\n\nreview = rp.Review({goal}, review_year, baseline_year, data_dir, user_data_dir, vintage, output_dir)\nreview.header()"
 

@@ -1,0 +1,39 @@
+# ICBL-CMC strategic-plan review suite. `make help` lists the tasks.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+YEAR   ?= 2015
+STAMP  := $(VENV)/.installed
+
+.PHONY: help review test lint validate lab benchmark clean-outputs
+
+help:  ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+review: $(STAMP)  ## build the environment if needed, then the annual review (YEAR=2015) into outputs/
+	$(BIN)/icbl-review annual --year $(YEAR)
+
+test: $(STAMP)  ## build the environment if needed, then lint and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff only
+	$(BIN)/ruff check .
+
+validate: $(STAMP)  ## check the bundled data against data/datapackage.json
+	$(BIN)/icbl-review validate
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+benchmark: $(STAMP)  ## the annual review against a plain papermill loop, side by side
+	$(BIN)/python scripts/benchmark.py --year $(YEAR)
+
+clean-outputs:  ## move outputs/<year> folders to outputs/archive/ (nothing is deleted)
+	@for d in outputs/[0-9]*; do [ -d "$$d" ] && mkdir -p outputs/archive && mv "$$d" "outputs/archive/$$(basename $$d)-$$(date +%Y%m%dT%H%M%S)"; done; true

@@ -1,0 +1,29 @@
+"""Shared fixtures: the bundled data, loaded and validated once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icbl_analysis.data import load_data
+from icbl_analysis.paths import BUNDLED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def data():
+    return load_data()
+
+
+@pytest.fixture(scope="session")
+def events(data):
+    return data.treaty_events
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the bundled data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, target, ignore=shutil.ignore_patterns("incoming", "templates"))
+    return target

@@ -1,0 +1,78 @@
+"""Obligation history (issue 3): deadlines moved by extensions, completions, stockpiles, retained mines."""
+
+from datetime import date
+
+import pytest
+
+from icbl_analysis import obligations as o
+
+
+@pytest.fixture(scope="module")
+def mbt_clearance_2015(data):
+    return o.clearance_history(data.treaty_events, data.clearance_events, "MBT", "2015-12-31").set_index("iso3")
+
+
+def test_deadline_in_force_moves_with_extensions(data):
+    # Bosnia and Herzegovina: original 1 March 2009, extended at the 9MSP (Nov 2008) to 1 March 2019,
+    # then at the 18MSP (Nov 2020) to 1 March 2027.
+    def deadline(on):
+        h = o.clearance_history(data.treaty_events, data.clearance_events, "MBT", on).set_index("iso3")
+        return h.at["BIH", "deadline"]
+    assert deadline("2015-12-31") == date(2019, 3, 1)
+    assert deadline("2021-06-30") == date(2027, 3, 1)
+
+
+def test_twice_extended_deadline(mbt_clearance_2015):
+    # Chad: extended at 10MSP (2010) and again at 12MSP (2012) -> 1 January 2020 (ISU list of Dec 2012).
+    chad = mbt_clearance_2015.loc["TCD"]
+    assert chad["deadline"] == date(2020, 1, 1)
+    assert chad["extensions"] >= 2
+    assert chad["status"] == "extended"
+
+
+def test_statuses_on_31_december_2015(mbt_clearance_2015):
+    status = mbt_clearance_2015["status"]
+    assert status["ALB"] == "completed_on_time"     # declared 2009, deadline 1 Aug 2010
+    assert status["MOZ"] == "completed_late"        # declared Sept 2015 after the 31 Dec 2014 deadline
+    assert status["UKR"] == "pending"               # original deadline 1 June 2016
+    assert status["CYP"] == "extended"              # declared complete 2013, re-opened by a later extension
+    assert set(status) <= set(o.OBLIGATION_STATUSES)
+    assert "Mozambique" == mbt_clearance_2015.at["MOZ", "state"]
+
+
+def test_article5_completions_by_year(data):
+    table = o.completions_by_year(data.clearance_events, "completion_declared", "MBT", range(2011, 2016))
+    by_year = table.set_index("year")
+    assert by_year.at[2012, "states"] == ["COG", "DNK", "GNB", "JOR", "UGA"]
+    assert by_year.at[2015, "states"] == ["MOZ"]
+    assert by_year.at[2015, "cumulative"] == 30
+
+
+def test_missed_stockpile_deadlines(data):
+    h2011 = o.stockpile_history(data.treaty_events, data.stockpile_events, "MBT", "2011-12-31").set_index("iso3")
+    assert h2011.at["BLR", "status"] == "missed_outstanding"    # deadline 1 March 2008
+    assert h2011.at["GRC", "status"] == "missed_outstanding"
+    assert h2011.at["UKR", "status"] == "missed_outstanding"    # deadline 1 June 2010
+    assert h2011.at["TUR", "status"] == "completed_late"        # missed 2008, completed 2011
+    h2017 = o.stockpile_history(data.treaty_events, data.stockpile_events, "MBT", "2017-12-31").set_index("iso3")
+    assert h2017.at["BLR", "status"] == "completed_late"
+    assert h2017.at["BLR", "completed"] == date(2017, 4, 5)
+
+
+def test_ccm_stockpile_extension_and_late_completion(data):
+    h = o.stockpile_history(data.treaty_events, data.stockpile_events, "CCM", "2024-06-30").set_index("iso3")
+    assert h.at["BGR", "extensions"] >= 1
+    assert h.at["PER", "completed"] == date(2023, 12, 15)
+
+
+def test_retained_mines_of_named_states(data):
+    retained = data.retained_mines.set_index(["iso3", "year"])["quantity"]
+    assert retained.loc[("FIN", 2011)].max() > 0 if ("FIN", 2011) in retained.index else True
+    assert len(data.retained_mines) > 100
+
+
+def test_period_end_of_partial_dates():
+    assert o.period_end("2002") == date(2002, 12, 31)
+    assert o.period_end("2002-04") == date(2002, 4, 30)
+    assert o.period_end("2002-04-11") == date(2002, 4, 11)
+    assert o.period_end(None) is None
