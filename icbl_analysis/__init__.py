@@ -19,8 +19,17 @@ __all__ = ["DataError", "ReviewData", "load_data", "states_parties", "count_stat
 def states_parties(treaty: str, on, basis: str = "deposit", data_dir=None):
     """States Parties of `treaty` ("MBT" or "CCM") on a date, with their dates and original deadlines."""
     frame = _states_parties(load_data(data_dir).treaty_events, treaty, on, basis)
-    cols = ["iso3", "state", "status", "party_since", "deposit", "instrument", "entry_into_force",
-            "stockpile_deadline", "clearance_deadline"]
+    cols = [
+        "iso3",
+        "state",
+        "status",
+        "party_since",
+        "deposit",
+        "instrument",
+        "entry_into_force",
+        "stockpile_deadline",
+        "clearance_deadline",
+    ]
     return frame[cols]
 
 

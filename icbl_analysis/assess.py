@@ -39,7 +39,10 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int) -> 
         if known.empty:
             return "insufficient data", f"no values for {baseline + 1}-{year}"
         positive = known[known["value"] > 0]
-        detail = f"{len(positive)} of {len(known)} years from {baseline + 1} to {year} had at least one (total {known['value'].sum():.0f})"
+        detail = (
+            f"{len(positive)} of {len(known)} years from {baseline + 1} to {year} had at least one "
+            f"(total {known['value'].sum():.0f})"
+        )
         if year <= baseline:
             return "insufficient data", "the review year is not after the baseline"
         if len(positive) == len(span):
@@ -67,11 +70,19 @@ def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year:
         first = frame.iloc[0]
         base, base_q, unit = _value(frame, baseline)
         now, now_q, unit_now = _value(frame, year)
-        rows.append({"indicator_id": ind_id, "goal": first["goal"], "objective": first["objective"],
-                     "indicator": first["indicator"], "answerable_from": first["answerable_from"],
-                     "baseline_value": format_value(base, base_q, unit or "") if base is not None else "no data",
-                     "review_value": format_value(now, now_q, unit_now or "") if now is not None else "no data",
-                     "status": status, "reason": reason})
+        rows.append(
+            {
+                "indicator_id": ind_id,
+                "goal": first["goal"],
+                "objective": first["objective"],
+                "indicator": first["indicator"],
+                "answerable_from": first["answerable_from"],
+                "baseline_value": format_value(base, base_q, unit or "") if base is not None else "no data",
+                "review_value": format_value(now, now_q, unit_now or "") if now is not None else "no data",
+                "status": status,
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -13,15 +13,32 @@ import seaborn as sns
 from . import treaties
 from .facts import edition_label
 
-PALETTE = {"MBT": "#1f5f8b", "CCM": "#d9822b", "on track": "#2e8540", "at risk": "#e0a800",
-           "off track": "#c0392b", "insufficient data": "#9aa5b1", "neutral": "#4a5568", "accent": "#6b46c1"}
+PALETTE = {
+    "MBT": "#1f5f8b",
+    "CCM": "#d9822b",
+    "on track": "#2e8540",
+    "at risk": "#e0a800",
+    "off track": "#c0392b",
+    "insufficient data": "#9aa5b1",
+    "neutral": "#4a5568",
+    "accent": "#6b46c1",
+}
 STATUS_ORDER = ["on track", "at risk", "off track", "insufficient data"]
 
 STYLE = {
-    "font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 13, "axes.titleweight": "bold",
-    "axes.titlelocation": "left", "axes.spines.top": False, "axes.spines.right": False,
-    "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 100, "savefig.dpi": 150,
-    "svg.hashsalt": "icbl-review", "figure.figsize": (9, 4.8),
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "svg.hashsalt": "icbl-review",
+    "figure.figsize": (9, 4.8),
 }
 
 
@@ -48,8 +65,9 @@ def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path | None) -> dict
     return paths
 
 
-def parties_over_time(events: pd.DataFrame, first_year: int, last_year: int, highlight: int | None = None,
-                      basis: str = "deposit"):
+def parties_over_time(
+    events: pd.DataFrame, first_year: int, last_year: int, highlight: int | None = None, basis: str = "deposit"
+):
     """States Parties of both treaties at the end of each year (withdrawals visible)."""
     apply_style()
     years = list(range(first_year, last_year + 1))
@@ -57,21 +75,44 @@ def parties_over_time(events: pd.DataFrame, first_year: int, last_year: int, hig
     data = pd.concat(frames, ignore_index=True)
     fig, ax = plt.subplots()
     for treaty, group in data.groupby("treaty"):
-        ax.step(group["year"], group["states_parties"], where="post", color=PALETTE[treaty], lw=2.2,
-                label=treaties.RULES[treaty].name, marker="o", ms=3)
+        ax.step(
+            group["year"],
+            group["states_parties"],
+            where="post",
+            color=PALETTE[treaty],
+            lw=2.2,
+            label=treaties.RULES[treaty].name,
+            marker="o",
+            ms=3,
+        )
         last = group.iloc[-1]
-        ax.annotate(f"{last['states_parties']}", (last["year"], last["states_parties"]), textcoords="offset points",
-                    xytext=(6, -3), color=PALETTE[treaty], fontweight="bold")
+        ax.annotate(
+            f"{last['states_parties']}",
+            (last["year"], last["states_parties"]),
+            textcoords="offset points",
+            xytext=(6, -3),
+            color=PALETTE[treaty],
+            fontweight="bold",
+        )
         for r in group.itertuples():
             if r.left:
-                ax.annotate(f"withdrew: {', '.join(r.left)}", (r.year, r.states_parties), textcoords="offset points",
-                            xytext=(-150, -28), fontsize=8, color="#c0392b",
-                            arrowprops={"arrowstyle": "->", "color": "#c0392b"})
+                ax.annotate(
+                    f"withdrew: {', '.join(r.left)}",
+                    (r.year, r.states_parties),
+                    textcoords="offset points",
+                    xytext=(-150, -28),
+                    fontsize=8,
+                    color="#c0392b",
+                    arrowprops={"arrowstyle": "->", "color": "#c0392b"},
+                )
     if highlight:
         ax.axvline(highlight, color="#888888", ls="--", lw=1)
         ax.text(highlight, ax.get_ylim()[1] * 0.98, f" review {highlight}", color="#555555", va="top", fontsize=8)
-    counted = "counted from deposit of the instrument, as the Monitor counts" if basis == "deposit" else \
-        "counted from entry into force"
+    counted = (
+        "counted from deposit of the instrument, as the Monitor counts"
+        if basis == "deposit"
+        else "counted from entry into force"
+    )
     ax.set_title("States Parties at the end of each year")
     ax.set_ylabel(f"States Parties ({'deposit' if basis == 'deposit' else 'in force'})")
     ax.set_ylim(0, 180)
@@ -88,7 +129,9 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str):
     height = max(3.5, 0.22 * len(hist) + 1.5)
     fig, ax = plt.subplots(figsize=(9, height))
     for i, r in hist.iterrows():
-        ax.plot([r["entry_into_force"], r["original_deadline"]], [i, i], color=PALETTE["MBT"], lw=3, solid_capstyle="butt")
+        ax.plot(
+            [r["entry_into_force"], r["original_deadline"]], [i, i], color=PALETTE["MBT"], lw=3, solid_capstyle="butt"
+        )
         if r["deadline"] != r["original_deadline"]:
             ax.plot([r["original_deadline"], r["deadline"]], [i, i], color=PALETTE["CCM"], lw=3, solid_capstyle="butt")
         if r["completed"] is not None and not pd.isna(r["completed"]):
@@ -99,11 +142,13 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str):
     ax.set_yticks(range(len(hist)), hist["state"], fontsize=8)
     ax.axvline(on, color="#555555", ls="--", lw=1)
     ax.set_title(title)
-    handles = [plt.Line2D([], [], color=PALETTE["MBT"], lw=3, label="original period"),
-               plt.Line2D([], [], color=PALETTE["CCM"], lw=3, label="extensions"),
-               plt.Line2D([], [], color=PALETTE["on track"], marker="D", ls="", label="completed on time"),
-               plt.Line2D([], [], color=PALETTE["off track"], marker="D", ls="", label="completed late"),
-               plt.Line2D([], [], color="#555555", ls="--", label=f"review date {on:%d %b %Y}")]
+    handles = [
+        plt.Line2D([], [], color=PALETTE["MBT"], lw=3, label="original period"),
+        plt.Line2D([], [], color=PALETTE["CCM"], lw=3, label="extensions"),
+        plt.Line2D([], [], color=PALETTE["on track"], marker="D", ls="", label="completed on time"),
+        plt.Line2D([], [], color=PALETTE["off track"], marker="D", ls="", label="completed late"),
+        plt.Line2D([], [], color="#555555", ls="--", label=f"review date {on:%d %b %Y}"),
+    ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=5, frameon=False, fontsize=8)
     ax.grid(axis="y", visible=False)
     _footer(fig, "treaty secretariats and Monitor country profiles (data/clearance_events.csv, stockpile_events.csv).")
@@ -131,8 +176,9 @@ def trend(series_frame: pd.DataFrame, title: str, ylabel: str, years, highlight:
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     editions = sorted({e for e in data.get("edition", pd.Series(dtype=str)).dropna()})
-    source = ("Monitor editions " + ", ".join(edition_label(e) for e in editions)) if editions else \
-        "data/ tables (see CSV)"
+    source = (
+        ("Monitor editions " + ", ".join(edition_label(e) for e in editions)) if editions else "data/ tables (see CSV)"
+    )
     _footer(fig, source + ".")
     return fig, data
 
@@ -145,11 +191,21 @@ def revisions_chart(facts_frame: pd.DataFrame, metric: str, title: str, years):
     first = F.series(facts_frame, metric, vintage="first")
     latest = F.series(facts_frame, metric, vintage="latest")
     years = [str(y) for y in years]
-    data = pd.DataFrame({"period": years}).merge(
-        first[["period", "value", "edition"]].rename(columns={"value": "first_published", "edition": "first_edition"}),
-        on="period", how="left").merge(
-        latest[["period", "value", "edition"]].rename(columns={"value": "latest", "edition": "latest_edition"}),
-        on="period", how="left")
+    data = (
+        pd.DataFrame({"period": years})
+        .merge(
+            first[["period", "value", "edition"]].rename(
+                columns={"value": "first_published", "edition": "first_edition"}
+            ),
+            on="period",
+            how="left",
+        )
+        .merge(
+            latest[["period", "value", "edition"]].rename(columns={"value": "latest", "edition": "latest_edition"}),
+            on="period",
+            how="left",
+        )
+    )
     fig, ax = plt.subplots()
     ax.plot(data["period"], data["first_published"], marker="o", color=PALETTE["MBT"], lw=2, label="as first published")
     ax.plot(data["period"], data["latest"], marker="s", color=PALETTE["CCM"], lw=2, ls="--", label="latest edition")
@@ -170,8 +226,16 @@ def status_board(ratings: pd.DataFrame, title: str):
         group = ratings[ratings["goal"] == goal].reset_index(drop=True)
         for j, r in group.iterrows():
             ax.add_patch(plt.Rectangle((j, -gi - 0.9), 0.92, 0.8, color=PALETTE[r["status"]]))
-            ax.text(j + 0.46, -gi - 0.5, r["indicator_id"].split(".")[1], ha="center", va="center", fontsize=8,
-                    color="white", fontweight="bold")
+            ax.text(
+                j + 0.46,
+                -gi - 0.5,
+                r["indicator_id"].split(".")[1],
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white",
+                fontweight="bold",
+            )
     ax.set_xlim(-0.1, width)
     ax.set_ylim(-len(goals) - 0.1, 0.1)
     ax.set_yticks([-gi - 0.5 for gi in range(len(goals))], [f"Goal {g}" for g in goals])
@@ -190,16 +254,26 @@ def use_chart(use_reports: pd.DataFrame, weapon: str = "apm"):
     """States or areas where governments and non-state armed groups used the weapon, per edition."""
     apply_style()
     use = use_reports[use_reports["weapon"] == weapon]
-    data = (use.drop_duplicates(["edition", "actor_type", "place"])
-               .groupby(["edition", "actor_type"]).size().unstack(fill_value=0).reset_index())
+    data = (
+        use.drop_duplicates(["edition", "actor_type", "place"])
+        .groupby(["edition", "actor_type"])
+        .size()
+        .unstack(fill_value=0)
+        .reset_index()
+    )
     fig, ax = plt.subplots()
     if len(data):
         data = data.assign(_y=data["edition"].str[-4:].astype(int)).sort_values("_y").drop(columns="_y")
         bottom = None
         for actor, colour in (("government", PALETTE["MBT"]), ("nsag", PALETTE["CCM"])):
             if actor in data:
-                ax.bar(data["edition"], data[actor], bottom=bottom, color=colour,
-                       label={"government": "governments", "nsag": "non-state armed groups"}[actor])
+                ax.bar(
+                    data["edition"],
+                    data[actor],
+                    bottom=bottom,
+                    color=colour,
+                    label={"government": "governments", "nsag": "non-state armed groups"}[actor],
+                )
                 bottom = data[actor] if bottom is None else bottom + data[actor]
         ax.legend(frameon=False)
     weapon_name = "antipersonnel mines" if weapon == "apm" else "cluster munitions"

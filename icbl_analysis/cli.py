@@ -13,9 +13,19 @@ def _annual(args) -> int:
     from .review import run_annual
 
     notebooks = [n.strip() for n in args.notebooks.split(",")] if args.notebooks else None
-    result = run_annual(args.year, baseline=args.baseline, vintage=args.vintage, data_dir=args.data,
-                        user_dir=args.user_data, out_root=args.out, jobs=args.jobs, notebooks=notebooks,
-                        only_changed=args.only_changed, progress=not args.quiet, pdf=not args.no_pdf)
+    result = run_annual(
+        args.year,
+        baseline=args.baseline,
+        vintage=args.vintage,
+        data_dir=args.data,
+        user_dir=args.user_data,
+        out_root=args.out,
+        jobs=args.jobs,
+        notebooks=notebooks,
+        only_changed=args.only_changed,
+        progress=not args.quiet,
+        pdf=not args.no_pdf,
+    )
     if result.archived:
         print(f"earlier outputs kept in {result.archived}")
     for r in result.results:
@@ -27,8 +37,11 @@ def _annual(args) -> int:
     print(f"review {args.year}: open {result.folder / 'index.html'}")
     if result.failed:
         names = ", ".join(r["notebook"] for r in result.failed)
-        print(f"error: {len(result.failed)} notebook(s) failed: {names}; their executed notebooks with the error cell "
-              f"are in {result.folder / 'notebooks'}", file=sys.stderr)
+        print(
+            f"error: {len(result.failed)} notebook(s) failed: {names}; their executed notebooks with the error cell "
+            f"are in {result.folder / 'notebooks'}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -82,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="icbl-review", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    annual = sub.add_parser("annual", help="run the goal reviews and the overview for a year, publish into outputs/<year>/")
+    annual = sub.add_parser(
+        "annual", help="run the goal reviews and the overview for a year, publish into outputs/<year>/"
+    )
     annual.add_argument("--year", type=int, default=2015, help="review year (default 2015)")
     annual.add_argument("--baseline", type=int, default=2011, help="baseline year (default 2011)")
     annual.add_argument("--vintage", default="first", help="Monitor figures: first, latest or an edition like LM2013")
@@ -91,8 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     annual.add_argument("--out", help="outputs folder (default: outputs/)")
     annual.add_argument("--jobs", type=int, help="notebooks run side by side (default: the number of cores)")
     annual.add_argument("--notebooks", help="comma-separated subset, e.g. goal1,overview")
-    annual.add_argument("--only-changed", action="store_true",
-                        help="rerun only notebooks that failed or whose notebook, data or parameters changed")
+    annual.add_argument(
+        "--only-changed",
+        action="store_true",
+        help="rerun only notebooks that failed or whose notebook, data or parameters changed",
+    )
     annual.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
     annual.add_argument("--quiet", action="store_true", help="no progress bar")
     annual.set_defaults(func=_annual)

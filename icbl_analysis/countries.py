@@ -37,7 +37,7 @@ def _lookup() -> dict[str, str]:
     table = country_table()
     mapping: dict[str, str] = {}
     for row in table.itertuples():
-        for spelling in [row.iso3, row.name, *(row.aliases or "").split("|")]:
+        for spelling in [row.iso3, row.name, *(row.aliases.split("|") if isinstance(row.aliases, str) else [])]:
             if spelling:
                 mapping.setdefault(normalise(spelling), row.iso3)
     return mapping
@@ -51,8 +51,13 @@ def to_iso3(name: str, *, file: str | None = None, row: int | None = None, colum
     """The ISO3 (or other-area) code for a name or code; DataError naming the value if unknown."""
     code = _lookup().get(normalise(str(name)))
     if code is None:
-        raise DataError("unknown country or area name (add it to data/countries.csv if it is a real spelling)",
-                        file=file, row=row, column=column, value=name)
+        raise DataError(
+            "unknown country or area name (add it to data/countries.csv if it is a real spelling)",
+            file=file,
+            row=row,
+            column=column,
+            value=name,
+        )
     return code
 
 

@@ -13,8 +13,17 @@ import pandas as pd
 from .datasets import load
 from .paths import data_dir as resolve_data_dir
 
-TABLES = ["treaty_events", "clearance_events", "stockpile_events", "retained_mines", "monitor_facts",
-          "use_reports", "indicators", "objectives", "researcher_indicators"]
+TABLES = [
+    "treaty_events",
+    "clearance_events",
+    "stockpile_events",
+    "retained_mines",
+    "monitor_facts",
+    "use_reports",
+    "indicators",
+    "objectives",
+    "researcher_indicators",
+]
 
 
 @dataclass

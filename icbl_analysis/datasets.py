@@ -90,7 +90,9 @@ def read_table(name: str, folder: str | Path | None = None, problems: list | Non
             if header is None:
                 raise DataError("the file is empty (no header line)", file=str(path))
             header = [h.strip() for h in header]
-            missing = [f["name"] for f in fields if f.get("constraints", {}).get("required") and f["name"] not in header]
+            missing = [
+                f["name"] for f in fields if f.get("constraints", {}).get("required") and f["name"] not in header
+            ]
             if missing:
                 raise DataError(f"missing required column(s) {missing}; the header is {header}", file=str(path), row=1)
             unknown = [h for h in header if h not in by_name]
@@ -101,7 +103,9 @@ def read_table(name: str, folder: str | Path | None = None, problems: list | Non
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) != len(header):
-                    raise DataError(f"has {len(cells)} cells, the header has {len(header)}", file=str(path), row=line_no)
+                    raise DataError(
+                        f"has {len(cells)} cells, the header has {len(header)}", file=str(path), row=line_no
+                    )
                 try:
                     rows.append(_parse_row(line_no, header, cells, by_name, path))
                 except DataError as exc:
@@ -125,7 +129,7 @@ def read_table(name: str, folder: str | Path | None = None, problems: list | Non
 
 def _parse_row(line_no: int, header: list, cells: list, by_name: dict, path: Path) -> dict:
     record = {"_line": line_no}
-    for col, raw in zip(header, cells):
+    for col, raw in zip(header, cells, strict=False):
         raw = raw.strip()
         field = by_name[col]
         where = {"file": str(path), "row": line_no, "column": col, "value": raw}
@@ -167,8 +171,13 @@ def _check_keys(frame: pd.DataFrame, res: dict, path: Path) -> None:
             dup = frame[frame.duplicated(f["name"], keep="first")]
             if len(dup):
                 first = dup.iloc[0]
-                raise DataError("duplicate value (must be unique)", file=str(path), row=int(first["_line"]),
-                                column=f["name"], value=first[f["name"]])
+                raise DataError(
+                    "duplicate value (must be unique)",
+                    file=str(path),
+                    row=int(first["_line"]),
+                    column=f["name"],
+                    value=first[f["name"]],
+                )
     key = schema.get("primaryKey")
     if key:
         dup = frame[frame.duplicated(key, keep="first")]
@@ -183,8 +192,13 @@ def check_foreign_keys(name: str, frame: pd.DataFrame, known_codes: set[str], pr
     for fk in resource(name)["schema"].get("foreignKeys", []):
         col = fk["fields"]
         for _, bad in frame[~frame[col].isin(known_codes)].iterrows():
-            exc = DataError("unknown country or area code (not in countries.csv)",
-                            file=frame.attrs.get("source_file"), row=int(bad["_line"]), column=col, value=bad[col])
+            exc = DataError(
+                "unknown country or area code (not in countries.csv)",
+                file=frame.attrs.get("source_file"),
+                row=int(bad["_line"]),
+                column=col,
+                value=bad[col],
+            )
             if problems is None:
                 raise exc
             problems.append(exc)
@@ -195,8 +209,9 @@ def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=["_line"] + [f["name"] for f in fields])
 
 
-def load(name: str, data_dir: str | Path | None = None, user_dir: str | Path | None = None,
-         mode: str = "merge") -> pd.DataFrame:
+def load(
+    name: str, data_dir: str | Path | None = None, user_dir: str | Path | None = None, mode: str = "merge"
+) -> pd.DataFrame:
     """Load one validated table.
 
     `data_dir` is a full data folder (default: the bundled data). `user_dir` is a researcher's
@@ -225,8 +240,11 @@ def load(name: str, data_dir: str | Path | None = None, user_dir: str | Path | N
 def _merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
     """Add a researcher's rows to the bundled ones; refuse rows that contradict them."""
     key = [k for k in res["schema"].get("primaryKey", []) if k not in ("source_url",)]
-    value_cols = [f["name"] for f in res["schema"]["fields"]
-                  if f["name"] not in key and f["name"] not in ("source_url", "quote", "note", "state")]
+    value_cols = [
+        f["name"]
+        for f in res["schema"]["fields"]
+        if f["name"] not in key and f["name"] not in ("source_url", "quote", "note", "state")
+    ]
     if key and value_cols and len(base):
         joined = user.merge(base, on=key, how="inner", suffixes=("", "_bundled"))
         for col in value_cols:
@@ -234,9 +252,13 @@ def _merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
             if len(differs):
                 row = differs.iloc[0]
                 raise DataError(
-                    f"contradicts the bundled data, which has {row[f'{col}_bundled']!r} for "
-                    f"{ {k: row[k] for k in key} } (use mode='replace' to replace the bundled table)",
-                    file=user.attrs.get("source_file"), row=int(row["_line"]), column=col, value=row[col])
+                    f"contradicts the bundled data, which has {row[f'{col}_bundled']} for "
+                    f"{', '.join(f'{k}={row[k]}' for k in key)} (use mode='replace' to replace the bundled table)",
+                    file=user.attrs.get("source_file"),
+                    row=int(row["_line"]),
+                    column=col,
+                    value=row[col],
+                )
     merged = pd.concat([base, user], ignore_index=True)
     if res["schema"].get("primaryKey"):
         merged = merged.drop_duplicates(subset=res["schema"]["primaryKey"], keep="first")

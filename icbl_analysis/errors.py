@@ -7,6 +7,8 @@ class DataError(ValueError):
     """Bad input data or parameter. The message names where the problem is."""
 
     def __init__(self, message: str, *, file=None, row=None, column=None, value=None):
+        if hasattr(value, "item"):  # numpy / pandas scalars print as plain Python values
+            value = value.item()
         self.file, self.row, self.column, self.value = file, row, column, value
         where = []
         if file is not None:

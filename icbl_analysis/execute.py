@@ -30,15 +30,27 @@ def run_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
 
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(source, target, parameters=parameters, cwd=cwd, progress_bar=False,
-                                   kernel_name="python3", kernel_manager_class=_ipc_kernel_manager(),
-                                   request_save_on_cell_execute=False)
+        papermill.execute_notebook(
+            source,
+            target,
+            parameters=parameters,
+            cwd=cwd,
+            progress_bar=False,
+            kernel_name="python3",
+            kernel_manager_class=_ipc_kernel_manager(),
+            request_save_on_cell_execute=False,
+        )
         outcome, error = "ok", ""
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
         outcome = "failed"
         error = _short_error(exc)
-    return {"notebook": Path(source).stem, "outcome": outcome, "seconds": round(time.perf_counter() - start, 2),
-            "error": error, "executed": target}
+    return {
+        "notebook": Path(source).stem,
+        "outcome": outcome,
+        "seconds": round(time.perf_counter() - start, 2),
+        "error": error,
+        "executed": target,
+    }
 
 
 def _short_error(exc: Exception) -> str:

@@ -39,8 +39,9 @@ def check_vintage(vintage: str) -> str:
 
 def _one_per_edition(rows: pd.DataFrame) -> pd.DataFrame:
     """Within one edition, prefer the Monitor's own page over a press release quoting it."""
-    rows = rows.assign(_own=~rows["source_url"].str.contains(_PREFERRED_DOMAIN, regex=False),
-                       _ed=rows["edition"].map(edition_year))
+    rows = rows.assign(
+        _own=~rows["source_url"].str.contains(_PREFERRED_DOMAIN, regex=False), _ed=rows["edition"].map(edition_year)
+    )
     return rows.sort_values(["period", "_ed", "edition", "_own", "source_url"]).drop_duplicates(["period", "edition"])
 
 

@@ -11,8 +11,14 @@ import pandas as pd
 from . import treaties
 from .errors import DataError
 
-OBLIGATION_STATUSES = ["not_applicable", "pending", "extended", "completed_on_time", "completed_late",
-                       "missed_outstanding"]
+OBLIGATION_STATUSES = [
+    "not_applicable",
+    "pending",
+    "extended",
+    "completed_on_time",
+    "completed_late",
+    "missed_outstanding",
+]
 
 
 def period_end(text: str | None) -> date | None:
@@ -63,24 +69,48 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
         if eif is None or eif > on:
             continue
         original = treaties.clearance_deadline(treaty, eif)
-        hist = hist.assign(date=hist["date"].map(period_end), deadline=hist["deadline"].map(period_end),
-                           _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0))
+        hist = hist.assign(
+            date=hist["date"].map(period_end),
+            deadline=hist["deadline"].map(period_end),
+            _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0),
+        )
         evidence = hist[hist["event"].isin(["extension_granted", "deadline_in_force_quoted"])]
         deadline, n_ext = _deadline_in_force(original, evidence, on)
         completed, reopened = _completion(hist, evidence, on)
         status, reason = _status(completed, deadline, n_ext, on, "clearance")
         if reopened:
             reason += f"; declared complete on {reopened:%d %B %Y}, re-opened by a later extension"
-        rows.append({"iso3": iso3, "state": name_of(iso3), "treaty": treaty, "entry_into_force": eif,
-                     "original_deadline": original, "deadline": deadline, "extensions": n_ext,
-                     "completed": completed, "status": status,
-                     "days_to_deadline": (deadline - on).days if deadline and not completed else None,
-                     "reason": reason})
+        rows.append(
+            {
+                "iso3": iso3,
+                "state": name_of(iso3),
+                "treaty": treaty,
+                "entry_into_force": eif,
+                "original_deadline": original,
+                "deadline": deadline,
+                "extensions": n_ext,
+                "completed": completed,
+                "status": status,
+                "days_to_deadline": (deadline - on).days if deadline and not completed else None,
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
-HISTORY_COLUMNS = ["iso3", "state", "treaty", "entry_into_force", "original_deadline", "deadline", "extensions",
-                   "completed", "status", "days_to_deadline", "reason"]
+HISTORY_COLUMNS = [
+    "iso3",
+    "state",
+    "treaty",
+    "entry_into_force",
+    "original_deadline",
+    "deadline",
+    "extensions",
+    "completed",
+    "status",
+    "days_to_deadline",
+    "reason",
+]
 
 
 def _completion(hist: pd.DataFrame, evidence: pd.DataFrame, on: date) -> tuple[date | None, date | None]:
@@ -126,8 +156,10 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
         if eif is None or eif > on:
             continue
         original = treaties.stockpile_deadline(treaty, eif)
-        hist = hist.assign(deadline=hist["deadline"].map(period_end),
-                           _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0))
+        hist = hist.assign(
+            deadline=hist["deadline"].map(period_end),
+            _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0),
+        )
         ext = hist.assign(date=hist["date"].map(period_end))
         ext = ext[ext["event"] == "extension_granted"]
         deadline, n_ext = _deadline_in_force(original, ext, on)
@@ -137,13 +169,25 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
         after = missed.max() if len(missed) else date.min
         hist = hist.assign(when=when)
         done = hist[hist["event"] == "destruction_completed"]
-        done = done.loc[done["when"].map(lambda d: d is not None and after < d <= on).astype(bool)]
+        done = done.loc[done["when"].map(lambda d, after=after: d is not None and after < d <= on).astype(bool)]
         completed = done["when"].min() if len(done) else None
         quantity = done["quantity"].dropna().max() if len(done) else None
         status, reason = _status(completed, deadline, n_ext, on, "stockpile destruction")
-        rows.append({"iso3": iso3, "state": name_of(iso3), "treaty": treaty, "entry_into_force": eif,
-                     "original_deadline": original, "deadline": deadline, "extensions": n_ext,
-                     "completed": completed, "quantity_destroyed": quantity, "status": status, "reason": reason})
+        rows.append(
+            {
+                "iso3": iso3,
+                "state": name_of(iso3),
+                "treaty": treaty,
+                "entry_into_force": eif,
+                "original_deadline": original,
+                "deadline": deadline,
+                "extensions": n_ext,
+                "completed": completed,
+                "quantity_destroyed": quantity,
+                "status": status,
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -155,8 +199,9 @@ def completions_by_year(frame: pd.DataFrame, event: str, treaty: str, years, dat
     rows = []
     for year in years:
         names = sorted(first.loc[first["year"] == year, "iso3"])
-        rows.append({"year": year, "count": len(names), "states": names,
-                     "cumulative": int((first["year"] <= year).sum())})
+        rows.append(
+            {"year": year, "count": len(names), "states": names, "cumulative": int((first["year"] <= year).sum())}
+        )
     return pd.DataFrame(rows)
 
 
@@ -170,9 +215,23 @@ def retained_totals(retained: pd.DataFrame, years) -> pd.DataFrame:
             rows.append({"year": year, "value": None, "qualifier": None, "source_url": None, "edition": None})
         else:
             r = hit.iloc[-1]
-            rows.append({"year": year, "value": int(r["quantity"]), "qualifier": r["qualifier"],
-                         "source_url": r["source_url"], "edition": r["edition"]})
+            rows.append(
+                {
+                    "year": year,
+                    "value": int(r["quantity"]),
+                    "qualifier": r["qualifier"],
+                    "source_url": r["source_url"],
+                    "edition": r["edition"],
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def retained_by_state(retained: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Mines each state declared retained for `year` (Monitor edition first where several sources)."""
+    rows = retained[(retained["year"] == year) & (retained["iso3"] != "WLD")]
+    rows = rows.sort_values(["iso3", "edition"], na_position="last").drop_duplicates("iso3")
+    return rows[["iso3", "state", "year", "quantity", "qualifier", "edition", "source_url"]].reset_index(drop=True)
 
 
 def check_treaty(treaty: str) -> None:

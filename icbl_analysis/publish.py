@@ -32,12 +32,18 @@ def status_badge(status: str) -> str:
 
 
 def _banner(name: str, params: dict, result: dict) -> str:
-    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in params.items() if k != "output_dir")
-    outcome = "" if result["outcome"] == "ok" else f'<p class="failed">This notebook failed: {escape(result["error"])}</p>'
-    return (f'<div class="banner"><strong>{escape(TITLES.get(name, name))}</strong> &middot; ICBL-CMC strategic plan '
-            f"2012-2015 review{outcome}<details><summary>Parameters and data provenance</summary><table>{rows}</table>"
-            "<p>Every number comes from a cited public source: see the source column of each table and "
-            "<code>manifest.json</code> for a hash of each data file.</p></details></div>")
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in params.items() if k != "output_dir"
+    )
+    outcome = (
+        "" if result["outcome"] == "ok" else f'<p class="failed">This notebook failed: {escape(result["error"])}</p>'
+    )
+    return (
+        f'<div class="banner"><strong>{escape(TITLES.get(name, name))}</strong> &middot; ICBL-CMC strategic plan '
+        f"2012-2015 review{outcome}<details><summary>Parameters and data provenance</summary><table>{rows}</table>"
+        "<p>Every number comes from a cited public source: see the source column of each table and "
+        "<code>manifest.json</code> for a hash of each data file.</p></details></div>"
+    )
 
 
 def _toc(body: str) -> str:
@@ -87,10 +93,12 @@ def _read_csv(path: Path) -> list[dict]:
 def write_index(staging: Path, results: list[dict], params: dict) -> Path:
     """One page linking every report, chart and data file, with the goal status summary."""
     year = params["review_year"]
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Strategic plan review {year}</title>"
-             f"<style>{CSS}</style></head><body><h1>ICBL-CMC strategic plan 2012-2015: review {year}</h1>"
-             f"<p>Baseline {escape(str(params['baseline_year']))}; Monitor figures: {escape(params['vintage'])}. "
-             "<a href='slides.html'>Slides for the retreat</a> &middot; <a href='manifest.json'>Run manifest</a></p>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Strategic plan review {year}</title>"
+        f"<style>{CSS}</style></head><body><h1>ICBL-CMC strategic plan 2012-2015: review {year}</h1>"
+        f"<p>Baseline {escape(str(params['baseline_year']))}; Monitor figures: {escape(params['vintage'])}. "
+        "<a href='slides.html'>Slides for the retreat</a> &middot; <a href='manifest.json'>Run manifest</a></p>"
+    ]
     ratings = _read_csv(staging / "overview" / "ratings.csv")
     if ratings:
         from collections import Counter
@@ -101,8 +109,10 @@ def write_index(staging: Path, results: list[dict], params: dict) -> Path:
             counts = Counter(r["status"] for r in ratings if r["goal"] == g["goal"])
             summary = ", ".join(f"{n} {escape(s)}" for s, n in counts.most_common())
             title = GOAL_TITLES.get(int(g["goal"]), "")
-            parts.append(f"<tr><td>Goal {escape(g['goal'])}: {escape(title)}</td><td>{status_badge(g['status'])}</td>"
-                         f"<td>{summary}</td></tr>")
+            parts.append(
+                f"<tr><td>Goal {escape(g['goal'])}: {escape(title)}</td><td>{status_badge(g['status'])}</td>"
+                f"<td>{summary}</td></tr>"
+            )
         parts.append("</table>")
     parts.append("<h2>Reports</h2><table><tr><th>Review</th><th>Outcome</th><th>Files</th></tr>")
     for r in results:
@@ -112,7 +122,9 @@ def write_index(staging: Path, results: list[dict], params: dict) -> Path:
             links.append(f"<a href='{name}.pdf'>PDF</a>")
         links.append(f"<a href='notebooks/{name}.ipynb'>executed notebook</a>")
         outcome = "ok" if r["outcome"] == "ok" else f"<span class='failed'>failed: {escape(r['error'])}</span>"
-        parts.append(f"<tr><td>{escape(TITLES.get(name, name))}</td><td>{outcome}</td><td>{' · '.join(links)}</td></tr>")
+        parts.append(
+            f"<tr><td>{escape(TITLES.get(name, name))}</td><td>{outcome}</td><td>{' · '.join(links)}</td></tr>"
+        )
     parts.append("</table><h2>Charts and data</h2>")
     for r in results:
         folder = staging / r["notebook"]
@@ -123,8 +135,10 @@ def write_index(staging: Path, results: list[dict], params: dict) -> Path:
         parts.append(f"<h3>{escape(TITLES.get(r['notebook'], r['notebook']))}</h3><ul>")
         for png in charts:
             stem = f"{r['notebook']}/charts/{png.stem}"
-            parts.append(f"<li>{escape(png.stem)}: <a href='{stem}.png'>PNG</a> · <a href='{stem}.svg'>SVG</a> · "
-                         f"<a href='{stem}.csv'>data (CSV)</a></li>")
+            parts.append(
+                f"<li>{escape(png.stem)}: <a href='{stem}.png'>PNG</a> · <a href='{stem}.svg'>SVG</a> · "
+                f"<a href='{stem}.csv'>data (CSV)</a></li>"
+            )
         for table in tables:
             parts.append(f"<li><a href='{r['notebook']}/{table.name}'>{escape(table.name)}</a></li>")
         parts.append("</ul>")
@@ -140,7 +154,8 @@ section{display:none;box-sizing:border-box;width:100vw;height:100vh;padding:3vh 
 section.active{display:block} h1{color:#1f5f8b;font-size:2.2em;margin:.2em 0} h2{color:#1f5f8b;margin:.2em 0 .5em}
 .charts{display:flex;gap:2vw;align-items:flex-start} .charts img{max-width:46vw;max-height:55vh}
 table{border-collapse:collapse;font-size:.95em} td,th{border-bottom:1px solid #ddd;padding:5px 8px;text-align:left}
-.status{color:#fff;padding:2px 8px;border-radius:3px} .foot{position:fixed;bottom:1vh;right:2vw;color:#888;font-size:.8em}
+.status{color:#fff;padding:2px 8px;border-radius:3px}
+.foot{position:fixed;bottom:1vh;right:2vw;color:#888;font-size:.8em}
 .big{font-size:1.3em}
 """
 SLIDE_JS = """
@@ -150,8 +165,12 @@ document.getElementById('n').textContent=(i+1)+' / '+s.length;}
 document.addEventListener('keydown',e=>{if(['ArrowRight','PageDown',' '].includes(e.key))show(i+1);
 if(['ArrowLeft','PageUp'].includes(e.key))show(i-1);});document.addEventListener('click',()=>show(i+1));show(0);
 """
-GOAL_SLIDE_CHARTS = {1: ["states_parties", "G1_I01"], 2: ["mbt_clearance_deadlines", "G2_I02"],
-                     3: ["revisions_casualties_total", "G3_I05"], 4: ["G4_I07"]}
+GOAL_SLIDE_CHARTS = {
+    1: ["states_parties", "G1_I01"],
+    2: ["mbt_clearance_deadlines", "G2_I02"],
+    3: ["revisions_casualties_total", "G3_I05"],
+    4: ["G4_I07"],
+}
 
 
 def write_slides(staging: Path, params: dict) -> Path:
@@ -159,8 +178,10 @@ def write_slides(staging: Path, params: dict) -> Path:
     year, baseline = params["review_year"], params["baseline_year"]
     ratings = _read_csv(staging / "overview" / "ratings.csv")
     goals = {g["goal"]: g for g in _read_csv(staging / "overview" / "goal_status.csv")}
-    slides = [f"<section><h1>ICBL-CMC strategic plan 2012-2015</h1><p class='big'>Progress review {year} "
-              f"against the {baseline} baseline</p>"]
+    slides = [
+        f"<section><h1>ICBL-CMC strategic plan 2012-2015</h1><p class='big'>Progress review {year} "
+        f"against the {baseline} baseline</p>"
+    ]
     board = staging / "overview" / "charts" / "status_board.png"
     if board.exists():
         slides[0] += f"<div class='charts'>{_img(board)}</div>"
@@ -168,21 +189,33 @@ def write_slides(staging: Path, params: dict) -> Path:
     for goal, title in GOAL_TITLES.items():
         g = goals.get(str(goal), {"status": "insufficient data", "reason": ""})
         objectives = _read_csv(staging / f"goal{goal}" / "objectives.csv")
-        rows = "".join(f"<tr><td>{escape(o['objective'])}</td><td>{escape(o['text'])}</td>"
-                       f"<td>{status_badge(o['status'])}</td></tr>" for o in objectives)
+        rows = "".join(
+            f"<tr><td>{escape(o['objective'])}</td><td>{escape(o['text'])}</td>"
+            f"<td>{status_badge(o['status'])}</td></tr>"
+            for o in objectives
+        )
         charts = [staging / f"goal{goal}" / "charts" / f"{c}.png" for c in GOAL_SLIDE_CHARTS[goal]]
         imgs = "".join(_img(c) for c in charts if c.exists())
-        slides.append(f"<section><h2>Goal {goal}: {escape(title)} {status_badge(g['status'])}</h2>"
-                      f"<p>{escape(g.get('reason', ''))}</p><table>{rows}</table><div class='charts'>{imgs}</div></section>")
+        slides.append(
+            f"<section><h2>Goal {goal}: {escape(title)} {status_badge(g['status'])}</h2>"
+            f"<p>{escape(g.get('reason', ''))}</p><table>{rows}</table><div class='charts'>{imgs}</div></section>"
+        )
     rated = [r for r in ratings if r["baseline_value"] != "no data" or r["review_value"] != "no data"]
-    rows = "".join(f"<tr><td>{escape(r['indicator_id'])}</td><td>{escape(r['indicator'])}</td>"
-                   f"<td>{escape(r['baseline_value'])}</td><td>{escape(r['review_value'])}</td>"
-                   f"<td>{status_badge(r['status'])}</td></tr>" for r in rated)
-    slides.append(f"<section><h2>Then and now: {baseline} against {year}</h2><table><tr><th></th><th>Indicator</th>"
-                  f"<th>{baseline}</th><th>{year}</th><th>Status</th></tr>{rows}</table></section>")
-    html_text = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Review {year} slides</title>"
-                 f"<style>{SLIDE_CSS}</style></head><body>{''.join(slides)}<div class='foot' id='n'></div>"
-                 f"<script>{SLIDE_JS}</script></body></html>")
+    rows = "".join(
+        f"<tr><td>{escape(r['indicator_id'])}</td><td>{escape(r['indicator'])}</td>"
+        f"<td>{escape(r['baseline_value'])}</td><td>{escape(r['review_value'])}</td>"
+        f"<td>{status_badge(r['status'])}</td></tr>"
+        for r in rated
+    )
+    slides.append(
+        f"<section><h2>Then and now: {baseline} against {year}</h2><table><tr><th></th><th>Indicator</th>"
+        f"<th>{baseline}</th><th>{year}</th><th>Status</th></tr>{rows}</table></section>"
+    )
+    html_text = (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Review {year} slides</title>"
+        f"<style>{SLIDE_CSS}</style></head><body>{''.join(slides)}<div class='foot' id='n'></div>"
+        f"<script>{SLIDE_JS}</script></body></html>"
+    )
     path = staging / "slides.html"
     path.write_text(html_text, encoding="utf-8")
     return path
@@ -202,10 +235,25 @@ def to_pdf(html_path: Path) -> Path | None:
         return None
     pdf = html_path.with_suffix(".pdf")
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                        "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html_path.resolve().as_uri()],
-                       capture_output=True, timeout=120, check=False)
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf}",
+                html_path.resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
     return pdf if pdf.exists() else None
 
 

@@ -31,15 +31,24 @@ GOAL_TITLES = {
 }
 
 
-def check_parameters(review_year: int, baseline_year: int, vintage: str, data_dir: str = "",
-                     user_data_dir: str = "", country: str | None = None) -> None:
+def check_parameters(
+    review_year: int,
+    baseline_year: int,
+    vintage: str,
+    data_dir: str = "",
+    user_data_dir: str = "",
+    country: str | None = None,
+) -> None:
     """Refuse bad parameters with one clear message, before any work starts."""
     for name, value in (("review_year", review_year), ("baseline_year", baseline_year)):
         if not isinstance(value, int) or not FIRST_YEAR <= value <= LAST_YEAR:
             raise DataError(f"must be a year from {FIRST_YEAR} to {LAST_YEAR}", column=name, value=value)
     if baseline_year > review_year:
-        raise DataError(f"the baseline year must not be after the review year {review_year}",
-                        column="baseline_year", value=baseline_year)
+        raise DataError(
+            f"the baseline year must not be after the review year {review_year}",
+            column="baseline_year",
+            value=baseline_year,
+        )
     check_vintage(vintage)
     if data_dir and not Path(data_dir).expanduser().is_dir():
         raise DataError("the data folder does not exist", column="data_dir", value=data_dir)
@@ -57,8 +66,17 @@ def esc(text) -> str:
 class Review:
     """One goal review (goal 1-4), the overview (goal=None) or a country profile."""
 
-    def __init__(self, goal: int | None, review_year: int = 2015, baseline_year: int = 2011, data_dir: str = "",
-                 user_data_dir: str = "", vintage: str = "first", output_dir: str = "", name: str | None = None):
+    def __init__(
+        self,
+        goal: int | None,
+        review_year: int = 2015,
+        baseline_year: int = 2011,
+        data_dir: str = "",
+        user_data_dir: str = "",
+        vintage: str = "first",
+        output_dir: str = "",
+        name: str | None = None,
+    ):
         check_parameters(review_year, baseline_year, vintage, data_dir, user_data_dir)
         self.goal, self.year, self.baseline, self.vintage = goal, review_year, baseline_year, vintage
         self.name = name or (f"goal{goal}" if goal else "overview")
@@ -78,11 +96,14 @@ class Review:
         named = {"first": "as first published", "latest": "latest edition"}
         vintage = named[self.vintage] if self.vintage in named else edition_label(self.vintage)
         folder = resolve_data_dir(str(self.data.folder))
-        display(Markdown(
-            f"# {title}\n\n**Review year {self.year}** against the baseline {self.baseline}. "
-            f"Monitor figures: {vintage}. Data: `{folder.name}/`"
-            + (f" plus researcher data `{self.data.user_dir}`" if self.data.user_dir else "")
-            + ". Treaty counts are by deposit of the instrument (the Monitor's count) unless stated."))
+        display(
+            Markdown(
+                f"# {title}\n\n**Review year {self.year}** against the baseline {self.baseline}. "
+                f"Monitor figures: {vintage}. Data: `{folder.name}/`"
+                + (f" plus researcher data `{self.data.user_dir}`" if self.data.user_dir else "")
+                + ". Treaty counts are by deposit of the instrument (the Monitor's count) unless stated."
+            )
+        )
 
     # --- ratings ------------------------------------------------------------------------
     def goal_ratings(self) -> pd.DataFrame:
@@ -110,7 +131,9 @@ class Review:
         for ind_id, frame in vals.groupby("indicator_id", sort=False):
             display(Markdown(f"**{ind_id}** {esc(frame.iloc[0]['indicator'])}"))
             shown = frame[["year", "value", "qualifier", "unit", "edition", "note", "source_url"]].copy()
-            shown["value"] = shown["value"].map(lambda v: "no data" if v is None or pd.isna(v) else f"{v:,.1f}".rstrip("0").rstrip("."))
+            shown["value"] = shown["value"].map(
+                lambda v: "no data" if v is None or pd.isna(v) else f"{v:,.1f}".rstrip("0").rstrip(".")
+            )
             display(_styled(shown))
 
     def show_gaps(self) -> None:
@@ -120,11 +143,14 @@ class Review:
         if gaps.empty:
             return
         supplied = gaps[gaps["status"] != "insufficient data"]
-        display(Markdown(
-            "## Indicators from the campaign's own records\n\n"
-            f"{len(gaps)} indicators of this review need records the public sources do not hold "
-            f"({len(supplied)} supplied). To supply them, copy `data/templates/researcher_indicators.csv` into a "
-            "folder, add one row per indicator and year, and pass the folder as `user_data_dir`."))
+        display(
+            Markdown(
+                "## Indicators from the campaign's own records\n\n"
+                f"{len(gaps)} indicators of this review need records the public sources do not hold "
+                f"({len(supplied)} supplied). To supply them, copy `data/templates/researcher_indicators.csv` into a "
+                "folder, add one row per indicator and year, and pass the folder as `user_data_dir`."
+            )
+        )
         display(_styled(gaps[["indicator_id", "indicator", "status", "reason"]]))
 
     # --- charts -------------------------------------------------------------------------
@@ -142,8 +168,9 @@ class Review:
     def chart_indicator(self, indicator_id: str, ylabel: str) -> None:
         frame = self.values[self.values["indicator_id"] == indicator_id]
         title = f"{indicator_id}: {frame.iloc[0]['indicator']}"
-        fig, data = charts.trend(frame[["year", "value", "qualifier", "edition"]], _wrap(title), ylabel, self.years,
-                                 highlight=self.year)
+        fig, data = charts.trend(
+            frame[["year", "value", "qualifier", "edition"]], _wrap(title), ylabel, self.years, highlight=self.year
+        )
         self._show(fig, data, indicator_id.replace(".", "_"))
 
     def chart_deadlines(self, treaty: str = "MBT", kind: str = "clearance") -> None:
@@ -151,9 +178,15 @@ class Review:
         if history.empty:
             display(Markdown(f"No {kind} obligations recorded for the {treaty} by {self.on:%d %B %Y}."))
             return
-        article = {("MBT", "clearance"): "Article 5", ("CCM", "clearance"): "Article 4",
-                   ("MBT", "stockpile"): "Article 4", ("CCM", "stockpile"): "Article 3"}[(treaty, kind)]
-        fig, data = charts.deadline_timeline(history, self.on, f"{treaty} {article} {kind} deadlines, as of {self.on:%d %b %Y}")
+        article = {
+            ("MBT", "clearance"): "Article 5",
+            ("CCM", "clearance"): "Article 4",
+            ("MBT", "stockpile"): "Article 4",
+            ("CCM", "stockpile"): "Article 3",
+        }[(treaty, kind)]
+        fig, data = charts.deadline_timeline(
+            history, self.on, f"{treaty} {article} {kind} deadlines, as of {self.on:%d %b %Y}"
+        )
         self._show(fig, data, f"{treaty.lower()}_{kind}_deadlines")
 
     def chart_revisions(self, metric: str, title: str) -> None:
@@ -194,9 +227,15 @@ class Review:
         for treaty in ("MBT", "CCM"):
             table = treaties.parties_by_year(self.data.treaty_events, treaty, self.years)
             for r in table.itertuples():
-                rows.append({"treaty": treaty, "year": r.year, "states_parties": r.states_parties,
-                             "joined": ", ".join(name_of(c) for c in r.joined),
-                             "left": ", ".join(name_of(c) for c in r.left)})
+                rows.append(
+                    {
+                        "treaty": treaty,
+                        "year": r.year,
+                        "states_parties": r.states_parties,
+                        "joined": ", ".join(name_of(c) for c in r.joined),
+                        "left": ", ".join(name_of(c) for c in r.left),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def show_membership(self) -> None:
@@ -223,8 +262,11 @@ class Review:
         out = []
         if self.goal in (None, 3):
             from .facts import series, value_for
-            for metric, text in (("casualties_total", "mine/ERW casualties were recorded"),
-                                 ("cm_casualties_total", "cluster munition casualties were recorded")):
+
+            for metric, text in (
+                ("casualties_total", "mine/ERW casualties were recorded"),
+                ("cm_casualties_total", "cluster munition casualties were recorded"),
+            ):
                 if metric in set(facts["metric"]):
                     row = value_for(series(facts, metric, vintage=self.vintage), self.year)
                     if row:
@@ -233,8 +275,10 @@ class Review:
         if self.goal in (None, 1):
             for treaty in ("MBT", "CCM"):
                 n = treaties.count_states_parties(self.data.treaty_events, treaty, self.on)
-                out.append(f"The {treaties.RULES[treaty].name} had {n} States Parties on 31 December {self.year} "
-                           "(counted from deposit of the instrument; UN depositary and Monitor records).")
+                out.append(
+                    f"The {treaties.RULES[treaty].name} had {n} States Parties on 31 December {self.year} "
+                    "(counted from deposit of the instrument; UN depositary and Monitor records)."
+                )
         return out
 
     def show_key_numbers(self) -> None:
@@ -243,14 +287,20 @@ class Review:
     # --- what the runner collects -------------------------------------------------------
     def save(self) -> Path:
         """Write values, ratings, objectives and key numbers next to the charts."""
-        self.values.to_csv(self.out / "indicator_values.csv", index=False,
-                                                                   lineterminator="\n")
+        self.values.to_csv(self.out / "indicator_values.csv", index=False, lineterminator="\n")
         self.goal_ratings().to_csv(self.out / "ratings.csv", index=False, lineterminator="\n")
         self.objectives().to_csv(self.out / "objectives.csv", index=False, lineterminator="\n")
-        summary = {"name": self.name, "goal": self.goal, "review_year": self.year, "baseline_year": self.baseline,
-                   "vintage": self.vintage, "figures": self.figures, "key_numbers": self.sentences or self.key_numbers(),
-                   "status_counts": self.goal_ratings()["status"].value_counts().to_dict(),
-                   "goal_status": assess.roll_up(self.goal_ratings(), "goal").to_dict("records")}
+        summary = {
+            "name": self.name,
+            "goal": self.goal,
+            "review_year": self.year,
+            "baseline_year": self.baseline,
+            "vintage": self.vintage,
+            "figures": self.figures,
+            "key_numbers": self.sentences or self.key_numbers(),
+            "status_counts": self.goal_ratings()["status"].value_counts().to_dict(),
+            "goal_status": assess.roll_up(self.goal_ratings(), "goal").to_dict("records"),
+        }
         (self.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
         return self.out
 

@@ -16,13 +16,14 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from .datasets import descriptor, validate_folder
 from .errors import DataError
-from .paths import NOTEBOOKS_DIR, REPO_DIR, data_dir as resolve_data_dir, outputs_dir
+from .paths import NOTEBOOKS_DIR, REPO_DIR, outputs_dir
+from .paths import data_dir as resolve_data_dir
 from .report import check_parameters
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
@@ -92,14 +93,25 @@ def _previous_manifest(target: Path) -> dict | None:
 
 
 def _input_key(name: str, params: dict, hashes: dict) -> str:
-    text = json.dumps({"nb": file_hash(NOTEBOOKS_DIR / f"{name}.ipynb"), "params": params, "data": hashes},
-                      sort_keys=True)
+    text = json.dumps(
+        {"nb": file_hash(NOTEBOOKS_DIR / f"{name}.ipynb"), "params": params, "data": hashes}, sort_keys=True
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def run_annual(year: int, baseline: int = 2011, vintage: str = "first", data_dir=None, user_dir=None,
-               out_root=None, jobs: int | None = None, notebooks: list[str] | None = None,
-               only_changed: bool = False, progress: bool = True, pdf: bool = True) -> RunResult:
+def run_annual(
+    year: int,
+    baseline: int = 2011,
+    vintage: str = "first",
+    data_dir=None,
+    user_dir=None,
+    out_root=None,
+    jobs: int | None = None,
+    notebooks: list[str] | None = None,
+    only_changed: bool = False,
+    progress: bool = True,
+    pdf: bool = True,
+) -> RunResult:
     """Run the annual review for `year` and publish it into `<out_root>/<year>/`."""
     from . import publish
 
@@ -112,14 +124,23 @@ def run_annual(year: int, baseline: int = 2011, vintage: str = "first", data_dir
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    hashes = data_hashes(folder) | ({f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {})
-    base_params = {"review_year": year, "baseline_year": baseline, "vintage": vintage,
-                   "data_dir": str(folder), "user_data_dir": str(Path(user_dir).resolve()) if user_dir else ""}
+    hashes = data_hashes(folder) | (
+        {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
+    )
+    base_params = {
+        "review_year": year,
+        "baseline_year": baseline,
+        "vintage": vintage,
+        "data_dir": str(folder),
+        "user_data_dir": str(Path(user_dir).resolve()) if user_dir else "",
+    }
     previous = _previous_manifest(target) if only_changed else None
     reuse = {}
     if previous:
         for entry in previous.get("notebooks", []):
-            if entry["outcome"] == "ok" and entry.get("input_key") == _input_key(entry["notebook"], base_params, hashes):
+            if entry["outcome"] == "ok" and entry.get("input_key") == _input_key(
+                entry["notebook"], base_params, hashes
+            ):
                 reuse[entry["notebook"]] = entry
     started = time.perf_counter()
     results: list[dict] = []
@@ -161,12 +182,20 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
     from .data import load_data
 
     data = load_data(folder, user_dir)
-    cache.write_bytes(pickle.dumps({"folder": str(folder), "user_dir": str(Path(user_dir).resolve()) if user_dir else None,
-                                    "tables": data.tables}))
+    cache.write_bytes(
+        pickle.dumps(
+            {
+                "folder": str(folder),
+                "user_dir": str(Path(user_dir).resolve()) if user_dir else None,
+                "tables": data.tables,
+            }
+        )
+    )
 
 
-def _execute_all(names: list[str], base_params: dict, staging: Path, jobs: int, progress: bool,
-                 cache: Path) -> list[dict]:
+def _execute_all(
+    names: list[str], base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path
+) -> list[dict]:
     from .execute import run_notebook
 
     if not names:
@@ -179,13 +208,22 @@ def _execute_all(names: list[str], base_params: dict, staging: Path, jobs: int, 
         futures = {}
         for name in names:
             params = dict(base_params, output_dir=str(staging / name))
-            futures[pool.submit(run_notebook, str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(_nb_out(staging, name)),
-                                params, str(NOTEBOOKS_DIR))] = name
+            futures[
+                pool.submit(
+                    run_notebook,
+                    str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+                    str(_nb_out(staging, name)),
+                    params,
+                    str(NOTEBOOKS_DIR),
+                )
+            ] = name
         for future in as_completed(futures):
             result = future.result()
             results.append(result)
             done += 1
-            _progress(progress, done, len(names), f"{result['notebook']} {result['outcome']} ({result['seconds']:.0f}s)")
+            _progress(
+                progress, done, len(names), f"{result['notebook']} {result['outcome']} ({result['seconds']:.0f}s)"
+            )
     os.environ.pop("ICBL_DATA_CACHE", None)
     if progress:
         print(file=sys.stderr)
@@ -197,15 +235,19 @@ def _progress(enabled: bool, done: int, total: int, label: str) -> None:
         return
     width = 30
     filled = int(width * done / total) if total else width
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} notebooks  {label:<40}", end="",
-          file=sys.stderr, flush=True)
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} notebooks  {label:<40}",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _archive(target: Path, root: Path) -> Path | None:
     """Move an earlier run out of the way (into outputs/archive/) instead of overwriting it."""
     if not target.exists():
         return None
-    stamp = datetime.fromtimestamp(target.stat().st_mtime, tz=timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.fromtimestamp(target.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
     dest = root / "archive" / f"{target.name}-{stamp}"
     n = 1
     while dest.exists():
@@ -231,7 +273,15 @@ def _manifest(year: int, params: dict, hashes: dict, results: list[dict], second
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = None
-    return {"review_year": year, "parameters": params, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "python": platform.python_version(), "packages": packages, "git_commit": _git_commit(),
-            "data_files": hashes, "data_package": descriptor().get("name"), "seconds": round(seconds, 1),
-            "notebooks": [{k: v for k, v in r.items() if k != "executed"} for r in results]}
+    return {
+        "review_year": year,
+        "parameters": params,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "packages": packages,
+        "git_commit": _git_commit(),
+        "data_files": hashes,
+        "data_package": descriptor().get("name"),
+        "seconds": round(seconds, 1),
+        "notebooks": [{k: v for k, v in r.items() if k != "executed"} for r in results],
+    }

@@ -18,10 +18,10 @@ from .errors import DataError
 @dataclass(frozen=True)
 class TreatyRules:
     name: str
-    in_force: date            # the treaty's own entry into force
-    threshold_deposit: date   # deposit of the instrument that triggered it (MBT 40th, CCM 30th)
-    stockpile_years: int      # MBT Art. 4 / CCM Art. 3(2)
-    clearance_years: int      # MBT Art. 5(1) / CCM Art. 4(1)(a)
+    in_force: date  # the treaty's own entry into force
+    threshold_deposit: date  # deposit of the instrument that triggered it (MBT 40th, CCM 30th)
+    stockpile_years: int  # MBT Art. 4 / CCM Art. 3(2)
+    clearance_years: int  # MBT Art. 5(1) / CCM Art. 4(1)(a)
     withdrawal_months: int = 6  # Art. 20(2)-(3) of both
 
 
@@ -31,8 +31,7 @@ RULES = {
 }
 
 STATUSES = ["not_party", "signatory", "deposited", "in_force", "withdrawing", "withdrawn"]
-PARTY_STATUSES = {"deposit": {"deposited", "in_force", "withdrawing"},
-                  "entry_into_force": {"in_force", "withdrawing"}}
+PARTY_STATUSES = {"deposit": {"deposited", "in_force", "withdrawing"}, "entry_into_force": {"in_force", "withdrawing"}}
 
 # Where sources give different dates for one event: a deposit date consistent with the entry into force
 # the same source quotes wins; then the most authoritative source; then the earlier date.
@@ -105,6 +104,7 @@ def _pick(rows: pd.DataFrame) -> tuple[pd.Series | None, str]:
     """The row to use for one event, and a note on any disagreement between sources."""
     if rows.empty:
         return None, ""
+
     def inconsistent(row) -> bool:
         """A deposit whose own quoted entry into force contradicts Art. 17 is probably a domestic date."""
         quoted = row.get("quoted_entry_into_force")
@@ -112,14 +112,17 @@ def _pick(rows: pd.DataFrame) -> tuple[pd.Series | None, str]:
             return False
         return entry_into_force(row["treaty"], row["date"]) != quoted
 
-    ranked = rows.assign(_rank=rows["source_url"].map(_source_rank),
-                         _bad=[inconsistent(r) for _, r in rows.iterrows()]).sort_values(["_bad", "_rank", "date"])
+    ranked = rows.assign(
+        _rank=rows["source_url"].map(_source_rank), _bad=[inconsistent(r) for _, r in rows.iterrows()]
+    ).sort_values(["_bad", "_rank", "date"])
     chosen = ranked.iloc[0]
     others = sorted({d for d in ranked["date"] if d != chosen["date"]})
     note = ""
     if others:
-        note = (f"{chosen['event']}: sources differ ({', '.join(str(d) for d in others)}); "
-                f"used {chosen['date']} from {chosen['source_url']}")
+        note = (
+            f"{chosen['event']}: sources differ ({', '.join(str(d) for d in others)}); "
+            f"used {chosen['date']} from {chosen['source_url']}"
+        )
     return chosen, note
 
 
@@ -172,22 +175,24 @@ def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
         else:
             eff_date = None
         name_row = dep if dep is not None else rows.iloc[0]
-        out.append({
-            "iso3": iso3,
-            "state": name_row["state"],
-            "signature": picked["signature"]["date"] if picked["signature"] is not None else None,
-            "deposit": dep["date"] if dep is not None else None,
-            "instrument": dep["instrument"] if dep is not None else None,
-            "entry_into_force": eif,
-            "quoted_entry_into_force": dep["quoted_entry_into_force"] if dep is not None else None,
-            "stockpile_deadline": stockpile_deadline(treaty, eif) if eif else None,
-            "clearance_deadline": clearance_deadline(treaty, eif) if eif else None,
-            "withdrawal_notice": notice["date"] if notice is not None else None,
-            "withdrawal_effective": eff_date,
-            "withdrawal_pending": bool(suspended),
-            "deposit_source": dep["source_url"] if dep is not None else None,
-            "conflicts": "; ".join(notes),
-        })
+        out.append(
+            {
+                "iso3": iso3,
+                "state": name_row["state"],
+                "signature": picked["signature"]["date"] if picked["signature"] is not None else None,
+                "deposit": dep["date"] if dep is not None else None,
+                "instrument": dep["instrument"] if dep is not None else None,
+                "entry_into_force": eif,
+                "quoted_entry_into_force": dep["quoted_entry_into_force"] if dep is not None else None,
+                "stockpile_deadline": stockpile_deadline(treaty, eif) if eif else None,
+                "clearance_deadline": clearance_deadline(treaty, eif) if eif else None,
+                "withdrawal_notice": notice["date"] if notice is not None else None,
+                "withdrawal_effective": eff_date,
+                "withdrawal_pending": bool(suspended),
+                "deposit_source": dep["source_url"] if dep is not None else None,
+                "conflicts": "; ".join(notes),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -218,8 +223,11 @@ def status_table(events: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
 
 def _check_basis(basis: str) -> None:
     if basis not in PARTY_STATUSES:
-        raise DataError("basis must be 'deposit' (as the Monitor counts) or 'entry_into_force' (as the law does)",
-                        column="basis", value=basis)
+        raise DataError(
+            "basis must be 'deposit' (as the Monitor counts) or 'entry_into_force' (as the law does)",
+            column="basis",
+            value=basis,
+        )
 
 
 def states_parties(events: pd.DataFrame, treaty: str, on, basis: str = "deposit") -> pd.DataFrame:
@@ -254,6 +262,14 @@ def parties_by_year(events: pd.DataFrame, treaty: str, years, basis: str = "depo
         end, start = date(year, 12, 31), date(year - 1, 12, 31)
         now = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), end) in PARTY_STATUSES[basis]}
         before = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), start) in PARTY_STATUSES[basis]}
-        rows.append({"year": year, "treaty": treaty, "basis": basis, "states_parties": len(now),
-                     "joined": sorted(now - before), "left": sorted(before - now)})
+        rows.append(
+            {
+                "year": year,
+                "treaty": treaty,
+                "basis": basis,
+                "states_parties": len(now),
+                "joined": sorted(now - before),
+                "left": sorted(before - now),
+            }
+        )
     return pd.DataFrame(rows)

@@ -8,15 +8,19 @@ import nbformat as nbf
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
-PARAMETERS = '''# Parameters (papermill replaces this cell's values; `icbl-review params NOTEBOOK` lists them)
+PARAMETERS = """# Parameters (papermill replaces this cell's values; `icbl-review params NOTEBOOK` lists them)
 review_year: int = 2015  # the year under review (1997-2026; the plan period is 2012-2015)
 baseline_year: int = 2011  # the plan's baseline year
 vintage: str = "first"  # Monitor figures: first (as first published), latest, or an edition like LM2013
 data_dir: str = ""  # a full data folder; empty for the bundled data/
 user_data_dir: str = ""  # a researcher's folder of extra rows (same shape as data/); empty for none
-output_dir: str = ""  # where charts and tables go; empty for outputs/interactive/<year>/<notebook>'''
+output_dir: str = ""  # where charts and tables go; empty for outputs/interactive/<year>/<notebook>"""
 
-SETUP = "import icbl_analysis.report as rp\n\nreview = rp.Review({goal}, review_year, baseline_year, data_dir, user_data_dir, vintage, output_dir)\nreview.header()"
+SETUP = (
+    "import icbl_analysis.report as rp\n\n"
+    "review = rp.Review({goal}, review_year, baseline_year, data_dir, user_data_dir, vintage, output_dir)\n"
+    "review.header()"
+)
 
 BODIES = {
     "goal1": [
@@ -51,7 +55,7 @@ BODIES = {
     "goal3": [
         "review.show_status()",
         'review.chart_revisions("casualties_total", "Mine/ERW casualties per year: first published and latest")',
-        'review.chart_revisions("cm_casualties_total", "Cluster munition casualties per year: first published and latest")',
+        'review.chart_revisions("cm_casualties_total", "Cluster munition casualties: first published and latest")',
         'review.chart_indicator("G3.I05", "US$ million")',
         "review.show_key_numbers()",
         "review.show_values()",
@@ -88,8 +92,12 @@ INTRO = {
 def make(name: str) -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells.append(nbf.v4.new_markdown_cell(f"# {INTRO[name]}\n\nRun top to bottom, or with `icbl-review annual`. "
-                                             "All logic lives in `icbl_analysis`; this notebook only calls it."))
+    nb.cells.append(
+        nbf.v4.new_markdown_cell(
+            f"# {INTRO[name]}\n\nRun top to bottom, or with `icbl-review annual`. "
+            "All logic lives in `icbl_analysis`; this notebook only calls it."
+        )
+    )
     params = nbf.v4.new_code_cell(PARAMETERS)
     params.metadata["tags"] = ["parameters"]
     nb.cells.append(params)

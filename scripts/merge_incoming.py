@@ -55,10 +55,19 @@ def main() -> int:
             writer.writerows(rows)
         urls = sorted({r[columns.index("source_url")] for r in rows})
         domains = sorted({urlparse(u).netloc.removeprefix("www.") for u in urls})
-        res["sources"] = [{"title": d, "path": f"https://{d}/", "accessed": ACCESSED,
-                           "rows_citing": sum(1 for r in rows if d in r[columns.index("source_url")])} for d in domains]
+        res["sources"] = [
+            {
+                "title": d,
+                "path": f"https://{d}/",
+                "accessed": ACCESSED,
+                "rows_citing": sum(1 for r in rows if d in r[columns.index("source_url")]),
+            }
+            for d in domains
+        ]
         print(f"{table}: {len(rows)} rows from {len(urls)} pages on {len(domains)} sites")
-    (DATA / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (DATA / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return 0
 
 

@@ -16,10 +16,17 @@ def unsourced(on: date) -> int:
     return sum(len(v) for d, v in MBT_UNSOURCED_DEPOSITS_BEFORE.items() if d <= on)
 
 
-@pytest.mark.parametrize("on, published", [
-    (date(2012, 12, 31), 161), (date(2013, 12, 31), 161), (date(2014, 12, 31), 162), (date(2015, 12, 31), 162),
-    (date(2018, 12, 31), 164), (date(2024, 12, 31), 164),
-])
+@pytest.mark.parametrize(
+    "on, published",
+    [
+        (date(2012, 12, 31), 161),
+        (date(2013, 12, 31), 161),
+        (date(2014, 12, 31), 162),
+        (date(2015, 12, 31), 162),
+        (date(2018, 12, 31), 164),
+        (date(2024, 12, 31), 164),
+    ],
+)
 def test_mbt_states_parties_at_year_end_by_deposit(events, on, published):
     assert t.count_states_parties(events, "MBT", on) + unsourced(on) == published
 
@@ -46,23 +53,44 @@ def test_ccm_counts_and_lithuanias_withdrawal(events):
 def test_legal_count_lags_the_monitors_count(events):
     # Poland deposited 27 Dec 2012 (counted by the Monitor) but was bound only from 1 Jun 2013.
     on = date(2012, 12, 31)
-    assert t.count_states_parties(events, "MBT", on, "entry_into_force") == t.count_states_parties(events, "MBT", on) - 1
+    assert (
+        t.count_states_parties(events, "MBT", on, "entry_into_force") == t.count_states_parties(events, "MBT", on) - 1
+    )
 
 
-@pytest.mark.parametrize("treaty, iso3, ordinal", [
-    ("CCM", "LTU", 55), ("CCM", "PSE", 89), ("CCM", "CUB", 99), ("CCM", "PLW", 100), ("CCM", "NGA", 111),
-    ("CCM", "SSD", 112), ("MBT", "OMN", 162), ("MBT", "LKA", 163), ("MBT", "PSE", 164), ("MBT", "MHL", 165),
-    ("MBT", "TON", 166), ("MBT", "POL", 161), ("MBT", "FIN", 159),
-])
+@pytest.mark.parametrize(
+    "treaty, iso3, ordinal",
+    [
+        ("CCM", "LTU", 55),
+        ("CCM", "PSE", 89),
+        ("CCM", "CUB", 99),
+        ("CCM", "PLW", 100),
+        ("CCM", "NGA", 111),
+        ("CCM", "SSD", 112),
+        ("MBT", "OMN", 162),
+        ("MBT", "LKA", 163),
+        ("MBT", "PSE", 164),
+        ("MBT", "MHL", 165),
+        ("MBT", "TON", 166),
+        ("MBT", "POL", 161),
+        ("MBT", "FIN", 159),
+    ],
+)
 def test_ordinals_of_named_accessions(events, treaty, iso3, ordinal):
     dep = t.membership(events, treaty).set_index("iso3").at[iso3, "deposit"]
     assert t.ordinal(events, treaty, iso3) + (unsourced(dep) if treaty == "MBT" else 0) == ordinal
 
 
-@pytest.mark.parametrize("treaty, iso3, quoted", [
-    ("MBT", "OMN", date(2015, 2, 1)), ("MBT", "POL", date(2013, 6, 1)), ("MBT", "ALB", date(2000, 8, 1)),
-    ("MBT", "FIN", date(2012, 7, 1)), ("MBT", "AFG", date(2003, 3, 1)),
-])
+@pytest.mark.parametrize(
+    "treaty, iso3, quoted",
+    [
+        ("MBT", "OMN", date(2015, 2, 1)),
+        ("MBT", "POL", date(2013, 6, 1)),
+        ("MBT", "ALB", date(2000, 8, 1)),
+        ("MBT", "FIN", date(2012, 7, 1)),
+        ("MBT", "AFG", date(2003, 3, 1)),
+    ],
+)
 def test_derived_entry_into_force_matches_the_quoted_date(events, treaty, iso3, quoted):
     row = t.membership(events, treaty).set_index("iso3").loc[iso3]
     assert row["entry_into_force"] == quoted == row["quoted_entry_into_force"]
@@ -78,7 +106,7 @@ def test_every_quoted_entry_into_force_agrees_with_the_rule_or_is_a_recorded_con
 
 def test_complete_lists(events):
     mbt, ccm = t.membership(events, "MBT"), t.membership(events, "CCM")
-    assert mbt["deposit"].notna().sum() + 1 == 166          # + the Cook Islands (unsourced deposit)
+    assert mbt["deposit"].notna().sum() + 1 == 166  # + the Cook Islands (unsourced deposit)
     assert mbt["signature"].notna().sum() == 133
     assert ccm["deposit"].notna().sum() == 112
     assert ccm["signature"].notna().sum() == 108

@@ -18,9 +18,11 @@ REGISTRY: dict[str, Callable] = {}
 
 def indicator(indicator_id: str):
     """Register a function as the computation of one indicator."""
+
     def wrap(func):
         REGISTRY[indicator_id] = func
         return func
+
     return wrap
 
 
@@ -38,8 +40,15 @@ def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
             rows.append({"year": year, "value": None, "note": "no data supplied"})
         else:
             r = hit.iloc[0]
-            rows.append({"year": year, "value": float(r["value"]), "unit": r["unit"], "source_url": r["source"],
-                         "note": r["note"] or "researcher's own records"})
+            rows.append(
+                {
+                    "year": year,
+                    "value": float(r["value"]),
+                    "unit": r["unit"],
+                    "source_url": r["source"],
+                    "note": r["note"] or "researcher's own records",
+                }
+            )
     return rows_frame(rows)
 
 

@@ -25,6 +25,16 @@ def from_facts(data, metric: str, years, vintage: str, place: str = "WLD"):
             rows.append({"year": year, "value": None, "note": "not in the public record collected"})
             continue
         r = hit.iloc[0]
-        rows.append({"year": year, "value": float(r["value"]), "unit": r["unit"], "qualifier": r["qualifier"],
-                     "edition": r["edition"], "source_url": r["source_url"], "quote": r["quote"], "note": r["note"]})
+        rows.append(
+            {
+                "year": year,
+                "value": float(r["value"]),
+                "unit": r["unit"],
+                "qualifier": r["qualifier"],
+                "edition": r["edition"],
+                "source_url": r["source_url"],
+                "quote": r["quote"],
+                "note": r["note"],
+            }
+        )
     return rows_frame(rows)

@@ -16,9 +16,16 @@ def _parties_rows(data, treaty: str, years, new_only: bool):
     rows = []
     for r in table.itertuples():
         value = len(r.joined) if new_only else r.states_parties
-        note = (f"joined: {', '.join(r.joined) or 'none'}" + (f"; left: {', '.join(r.left)}" if r.left else ""))
-        rows.append({"year": r.year, "value": value, "unit": "states", "source_url": UNTC,
-                     "note": f"counted from deposit at 31 December {r.year}; {note}"})
+        note = f"joined: {', '.join(r.joined) or 'none'}" + (f"; left: {', '.join(r.left)}" if r.left else "")
+        rows.append(
+            {
+                "year": r.year,
+                "value": value,
+                "unit": "states",
+                "source_url": UNTC,
+                "note": f"counted from deposit at 31 December {r.year}; {note}",
+            }
+        )
     return rows_frame(rows)
 
 
@@ -53,9 +60,17 @@ def _stockpile_completed(data, treaty: str, years):
         hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, date(year, 12, 31))
         done = hist[hist["status"].isin(["completed_on_time", "completed_late"])] if len(hist) else hist
         late = hist[hist["status"] == "missed_outstanding"] if len(hist) else hist
-        rows.append({"year": year, "value": len(done), "unit": "states", "source_url": "stockpile_events.csv",
-                     "note": ("missed deadline, still destroying: " + ", ".join(late["iso3"])) if len(late) else
-                     "counts only States Parties whose completion is recorded in the data"})
+        rows.append(
+            {
+                "year": year,
+                "value": len(done),
+                "unit": "states",
+                "source_url": "stockpile_events.csv",
+                "note": ("missed deadline, still destroying: " + ", ".join(late["iso3"]))
+                if len(late)
+                else "counts only States Parties whose completion is recorded in the data",
+            }
+        )
     return rows_frame(rows)
 
 
@@ -72,7 +87,16 @@ def mbt_stockpile_completed(data, years, vintage):
 @indicator("G1.I12")
 def mines_retained(data, years, vintage):
     totals = obligations.retained_totals(data.retained_mines, years)
-    rows = [{"year": r.year, "value": r.value, "unit": "mines", "qualifier": r.qualifier, "edition": r.edition,
-             "source_url": r.source_url, "note": None if r.value is not None else "not in the public record collected"}
-            for r in totals.itertuples()]
+    rows = [
+        {
+            "year": r.year,
+            "value": r.value,
+            "unit": "mines",
+            "qualifier": r.qualifier,
+            "edition": r.edition,
+            "source_url": r.source_url,
+            "note": None if r.value is not None else "not in the public record collected",
+        }
+        for r in totals.itertuples()
+    ]
     return rows_frame(rows)

@@ -34,9 +34,18 @@ def contaminated_states(data, years, vintage):
 
 def _completions(data, treaty: str, years):
     table = obligations.completions_by_year(data.clearance_events, "completion_declared", treaty, years)
-    return rows_frame([{"year": r.year, "value": r.count, "unit": "states", "source_url": "clearance_events.csv",
-                        "note": ("declared: " + ", ".join(r.states)) if r.states else "none recorded"}
-                       for r in table.itertuples()])
+    return rows_frame(
+        [
+            {
+                "year": r.year,
+                "value": r.count,
+                "unit": "states",
+                "source_url": "clearance_events.csv",
+                "note": ("declared: " + ", ".join(r.states)) if r.states else "none recorded",
+            }
+            for r in table.itertuples()
+        ]
+    )
 
 
 @indicator("G2.I08")

@@ -1,0 +1,138 @@
+"""Bad input gets one clear message naming file, row, column and value."""
+
+import csv
+
+import pytest
+
+from icbl_analysis import countries
+from icbl_analysis.data import load_data
+from icbl_analysis.datasets import load, read_table, validate_folder
+from icbl_analysis.errors import DataError
+
+
+def rewrite(path, edit):
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_bundled_data_validates():
+    assert validate_folder() == []
+
+
+def test_malformed_csv(data_copy):
+    path = data_copy / "treaty_events.csv"
+    path.write_text(path.read_text(encoding="utf-8") + 'AFG,"unclosed\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"treaty_events.csv, row 583: malformed CSV"):
+        read_table("treaty_events", data_copy)
+
+
+def test_missing_column(data_copy):
+    rewrite(data_copy / "monitor_facts.csv", lambda rows: [r.pop(3) for r in rows])
+    with pytest.raises(DataError, match=r"monitor_facts.csv, row 1: missing required column\(s\) \['value'\]"):
+        read_table("monitor_facts", data_copy)
+
+
+def test_bad_date(data_copy):
+    def edit(rows):
+        rows[5][5] = "31/12/2012"
+
+    rewrite(data_copy / "treaty_events.csv", edit)
+    with pytest.raises(DataError) as err:
+        read_table("treaty_events", data_copy)
+    assert (err.value.row, err.value.column, err.value.value) == (6, "date", "31/12/2012")
+    assert "treaty_events.csv" in str(err.value) and "YYYY-MM-DD" in str(err.value)
+
+
+def test_negative_value_and_year_out_of_range(data_copy):
+    def negative(rows):
+        rows[2][3] = "-5"
+
+    rewrite(data_copy / "monitor_facts.csv", negative)
+    with pytest.raises(DataError, match=r"row 3, column 'value', value '-5': must be at least 0"):
+        read_table("monitor_facts", data_copy)
+
+    def far_year(rows):
+        rows[2][2] = "2099"
+
+    rewrite(data_copy / "retained_mines.csv", far_year)
+    with pytest.raises(DataError, match=r"column 'year', value '2099': must be at most 2030"):
+        read_table("retained_mines", data_copy)
+
+
+def test_unknown_country_code(data_copy):
+    def edit(rows):
+        rows[1][0] = "XYZ"
+
+    rewrite(data_copy / "treaty_events.csv", edit)
+    with pytest.raises(DataError, match=r"treaty_events.csv, row 2, column 'iso3', value 'XYZ': unknown country"):
+        load("treaty_events", data_copy)
+
+
+def test_duplicate_row(data_copy):
+    rewrite(data_copy / "monitor_facts.csv", lambda rows: rows.append(list(rows[1])))
+    with pytest.raises(DataError, match="duplicate row"):
+        read_table("monitor_facts", data_copy)
+
+
+def test_validate_folder_lists_every_problem(data_copy):
+    def edit(rows):
+        rows[1][5] = "not a date"
+        rows[2][0] = "ZZZ"
+
+    rewrite(data_copy / "treaty_events.csv", edit)
+    problems = validate_folder(data_copy)
+    assert len(problems) == 2
+
+
+def test_country_names_used_by_the_un_the_monitor_and_the_campaign():
+    for name, code in [
+        ("Lao PDR", "LAO"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d'Ivoire", "CIV"),
+        ("State of Palestine", "PSE"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Micronesia", "FSM"),
+        ("Holy See", "VAT"),
+        ("Kosovo", "XKX"),
+        ("Nagorno-Karabakh", "XNK"),
+        ("Somaliland", "XSL"),
+        ("Taiwan", "TWN"),
+        ("Western Sahara", "ESH"),
+        ("Namibia", "NAM"),
+        ("Türkiye", "TUR"),
+        ("DR Congo", "COD"),
+        ("Congo", "COG"),
+        ("Republic of Korea", "KOR"),
+        ("The Gambia", "GMB"),
+    ]:
+        assert countries.to_iso3(name) == code
+    with pytest.raises(DataError, match=r"my.csv, row 4, column 'country', value 'Atlantis'"):
+        countries.to_iso3("Atlantis", file="my.csv", row=4, column="country")
+
+
+def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
+    user = tmp_path / "mine"
+    user.mkdir()
+    header = "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
+    (user / "monitor_facts.csv").write_text(
+        header + "casualties_total,2026,WLD,5000,casualties,,LM2027,https://example.org/lm2027,draft,unpublished\n",
+        encoding="utf-8",
+    )
+    merged = load_data(user_dir=user).monitor_facts
+    assert len(merged) == len(data.monitor_facts) + 1
+    (user / "monitor_facts.csv").write_text(
+        header + "casualties_total,2013,WLD,9999,casualties,,LM2014,https://example.org/x,typo,\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"mine/monitor_facts.csv, row 2, column 'value', value 9999.0: contradicts"):
+        load("monitor_facts", user_dir=user)
+    replaced = load("monitor_facts", user_dir=user, mode="replace")
+    assert len(replaced) == 1
+
+
+def test_researcher_indicator_template_is_documented():
+    from icbl_analysis.paths import BUNDLED_DATA_DIR
+
+    header = (BUNDLED_DATA_DIR / "templates" / "researcher_indicators.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "indicator_id,year,value,unit,source,note"
