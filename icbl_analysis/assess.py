@@ -5,7 +5,8 @@ Per indicator (rule named in data/indicators.csv):
 - decrease: below the baseline -> on track; equal -> at risk; above -> off track (zero is on track).
 - positive_each_year: at least one in every year from the year after the baseline to the review
   year -> on track; in some years -> at risk; in none -> off track.
-Missing baseline or review value -> insufficient data.
+When the baseline year has no value, the first later year before the review year that has one is
+the reference, and the reason says so. No value for the review year, or no reference -> insufficient data.
 Objectives and goals: insufficient data when no indicator has data; otherwise the worst rating
 among indicators with data (off track > at risk > on track).
 """
@@ -48,17 +49,25 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int) -> 
         if len(positive) == len(span):
             return "on track", detail
         return ("at risk" if len(positive) else "off track"), detail
+    ref_year, note = baseline, ""
+    if base is None:
+        later = frame[(frame["year"] > baseline) & (frame["year"] < year)].dropna(subset=["value"])
+        if len(later):
+            first = later.sort_values("year").iloc[0]
+            ref_year, base, base_q = int(first["year"]), float(first["value"]), first["qualifier"]
+            note = f"; no {baseline} value, compared with {ref_year}"
     if base is None or now is None:
         missing = [str(y) for y, v in ((baseline, base), (year, now)) if v is None]
         return "insufficient data", f"no value for {' and '.join(missing)}"
-    text = f"{format_value(now, now_q, unit)} in {year} against {format_value(base, base_q, unit)} in {baseline}"
+    text = f"{format_value(now, now_q, unit)} in {year} against {format_value(base, base_q, unit)} in {ref_year}"
+    text_note = note
     if rule == "decrease":
         if now == 0 or now < base:
-            return "on track", text + " (lower is better)"
-        return ("at risk" if now == base else "off track"), text + " (lower is better)"
+            return "on track", text + " (lower is better)" + text_note
+        return ("at risk" if now == base else "off track"), text + " (lower is better)" + text_note
     if now > base:
-        return "on track", text + " (higher is better)"
-    return ("at risk" if now == base else "off track"), text + " (higher is better)"
+        return "on track", text + " (higher is better)" + text_note
+    return ("at risk" if now == base else "off track"), text + " (higher is better)" + text_note
 
 
 def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year: int) -> pd.DataFrame:

@@ -94,17 +94,17 @@ def parties_over_time(
             color=PALETTE[treaty],
             fontweight="bold",
         )
-        for r in group.itertuples():
-            if r.left:
-                ax.annotate(
-                    f"withdrew: {', '.join(r.left)}",
-                    (r.year, r.states_parties),
-                    textcoords="offset points",
-                    xytext=(-150, -28),
-                    fontsize=8,
-                    color="#c0392b",
-                    arrowprops={"arrowstyle": "->", "color": "#c0392b"},
-                )
+        leavers = [r for r in group.itertuples() if r.left]
+        for k, r in enumerate(leavers):
+            ax.annotate(
+                f"{r.year}: {', '.join(r.left)} withdrew",
+                (r.year, r.states_parties),
+                textcoords="offset points",
+                xytext=(-175, -22 - 14 * k),
+                fontsize=8,
+                color="#c0392b",
+                arrowprops={"arrowstyle": "->", "color": "#c0392b", "lw": 0.8},
+            )
     if highlight:
         ax.axvline(highlight, color="#888888", ls="--", lw=1)
         ax.text(highlight, ax.get_ylim()[1] * 0.98, f" review {highlight}", color="#555555", va="top", fontsize=8)
@@ -117,7 +117,14 @@ def parties_over_time(
     ax.set_ylabel(f"States Parties ({'deposit' if basis == 'deposit' else 'in force'})")
     ax.set_ylim(0, 180)
     ax.legend(loc="lower right", frameon=False)
-    data_out = data.assign(joined=data["joined"].map(" ".join), left=data["left"].map(" ".join))
+    data_out = data.assign(
+        joined=data["joined"].map(" ".join),
+        left=data["left"].map(" ".join),
+        undetermined=data["undetermined"].map(" ".join),
+    )
+    unsure = sorted({c for lst in data["undetermined"] for c in lst})
+    if unsure:
+        counted += f"; not counted while their date of joining is unknown: {', '.join(unsure)}"
     _footer(fig, f"UN depositary, treaty secretariats and Monitor profiles (data/treaty_events.csv); {counted}.")
     return fig, data_out
 

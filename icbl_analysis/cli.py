@@ -60,13 +60,13 @@ def _validate(args) -> int:
 
 
 def _params(args) -> int:
-    from .paths import NOTEBOOKS_DIR
+    from .paths import notebooks_dir
 
     path = Path(args.notebook)
     if not path.exists():
-        path = NOTEBOOKS_DIR / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
+        path = notebooks_dir() / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
     if not path.exists():
-        known = ", ".join(sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")))
+        known = ", ".join(sorted(p.stem for p in notebooks_dir().glob("*.ipynb")))
         raise DataError(f"no such notebook; known notebooks: {known}", column="notebook", value=args.notebook)
     import nbformat
 

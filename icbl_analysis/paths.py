@@ -10,6 +10,11 @@ REPO_DIR = PACKAGE_DIR.parent
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
 
 
+def notebooks_dir() -> Path:
+    """The review notebooks: $ICBL_NOTEBOOKS_DIR (tests use it), else the bundled `notebooks/`."""
+    return Path(os.environ["ICBL_NOTEBOOKS_DIR"]) if os.environ.get("ICBL_NOTEBOOKS_DIR") else NOTEBOOKS_DIR
+
+
 def data_dir(override: str | os.PathLike | None = None) -> Path:
     """The data folder: `override`, else $ICBL_DATA_DIR, else the bundled `data/`."""
     if override:

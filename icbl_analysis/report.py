@@ -87,6 +87,7 @@ class Review:
         self.on = date(review_year, 12, 31)
         self.values = indicators.compute(self.data, self.years, vintage)
         self.ratings = assess.rate_all(self.values, self.data.indicators, baseline_year, review_year)
+        self.measure = self.data.indicators.set_index("id")["measure"].map(lambda m: m.split(",")[0].split(" (")[0])
         self.figures: list[str] = []
         self.sentences: list[str] = []
 
@@ -252,7 +253,7 @@ class Review:
                 continue
             value = format_value(r.value, r.qualifier, r.unit or "")
             source = edition_label(r.edition) if isinstance(r.edition, str) else "treaty and obligation records"
-            out.append(f"{r.indicator} ({r.indicator_id}), {self.year}: {value} ({source}).")
+            out.append(f"{self.measure[r.indicator_id]} ({r.indicator_id}), {self.year}: {value} ({source}).")
         out += self._headline_sentences()
         self.sentences = out
         return out
@@ -275,9 +276,16 @@ class Review:
         if self.goal in (None, 1):
             for treaty in ("MBT", "CCM"):
                 n = treaties.count_states_parties(self.data.treaty_events, treaty, self.on)
+                unsure = treaties.undetermined(self.data.treaty_events, treaty, self.on)
+                extra = (
+                    f", not counting {', '.join(name_of(c) for c in unsure)}, whose date of joining no cited "
+                    "source gives"
+                    if unsure
+                    else ""
+                )
                 out.append(
                     f"The {treaties.RULES[treaty].name} had {n} States Parties on 31 December {self.year} "
-                    "(counted from deposit of the instrument; UN depositary and Monitor records)."
+                    f"(counted from deposit of the instrument{extra}; UN depositary and Monitor records)."
                 )
         return out
 
@@ -321,6 +329,8 @@ def _styled(frame: pd.DataFrame):
         return f"background-color: {c}; color: white" if c else ""
 
     styler = frame.style.hide(axis="index").format(na_rep="", escape="html")
+    styler = styler.set_properties(**{"text-align": "left", "vertical-align": "top"})
+    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     if "status" in frame:
         styler = styler.map(colour, subset=["status"])
     return styler

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .datasets import descriptor, validate_folder
 from .errors import DataError
-from .paths import NOTEBOOKS_DIR, REPO_DIR, outputs_dir
+from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
 from .report import check_parameters
 
@@ -55,9 +55,9 @@ def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebo
     """Everything that can be checked before a kernel starts. Returns the resolved data folder."""
     folder = resolve_data_dir(data_dir)
     check_parameters(year, baseline, vintage, str(folder), str(user_dir or ""))
-    unknown = [n for n in notebooks if not (NOTEBOOKS_DIR / f"{n}.ipynb").exists()]
+    unknown = [n for n in notebooks if not (notebooks_dir() / f"{n}.ipynb").exists()]
     if unknown:
-        known = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+        known = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
         raise DataError(f"unknown notebook(s) {unknown}; known: {known}", column="notebooks")
     problems = validate_folder(folder)
     if user_dir:
@@ -94,7 +94,7 @@ def _previous_manifest(target: Path) -> dict | None:
 
 def _input_key(name: str, params: dict, hashes: dict) -> str:
     text = json.dumps(
-        {"nb": file_hash(NOTEBOOKS_DIR / f"{name}.ipynb"), "params": params, "data": hashes}, sort_keys=True
+        {"nb": file_hash(notebooks_dir() / f"{name}.ipynb"), "params": params, "data": hashes}, sort_keys=True
     )
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -211,10 +211,10 @@ def _execute_all(
             futures[
                 pool.submit(
                     run_notebook,
-                    str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+                    str(notebooks_dir() / f"{name}.ipynb"),
                     str(_nb_out(staging, name)),
                     params,
-                    str(NOTEBOOKS_DIR),
+                    str(notebooks_dir()),
                 )
             ] = name
         for future in as_completed(futures):

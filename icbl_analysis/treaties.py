@@ -30,7 +30,7 @@ RULES = {
     "CCM": TreatyRules("Convention on Cluster Munitions", date(2010, 8, 1), date(2010, 2, 16), 8, 10),
 }
 
-STATUSES = ["not_party", "signatory", "deposited", "in_force", "withdrawing", "withdrawn"]
+STATUSES = ["not_party", "signatory", "deposited", "in_force", "withdrawing", "withdrawn", "undetermined"]
 PARTY_STATUSES = {"deposit": {"deposited", "in_force", "withdrawing"}, "entry_into_force": {"in_force", "withdrawing"}}
 
 # Where sources give different dates for one event: a deposit date consistent with the entry into force
@@ -153,7 +153,14 @@ def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
     out = []
     for iso3, rows in ev.groupby("iso3", sort=True):
         picked, notes = {}, []
-        for event in ["signature", "deposit", "withdrawal_notice", "withdrawal_effective", "withdrawal_suspended"]:
+        for event in [
+            "signature",
+            "deposit",
+            "withdrawal_notice",
+            "withdrawal_effective",
+            "withdrawal_suspended",
+            "party_confirmed",
+        ]:
             row, note = _pick(rows[rows["event"] == event])
             picked[event] = row
             if note:
@@ -189,6 +196,7 @@ def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
                 "withdrawal_notice": notice["date"] if notice is not None else None,
                 "withdrawal_effective": eff_date,
                 "withdrawal_pending": bool(suspended),
+                "party_confirmed": picked["party_confirmed"]["date"] if picked["party_confirmed"] is not None else None,
                 "deposit_source": dep["source_url"] if dep is not None else None,
                 "conflicts": "; ".join(notes),
             }
@@ -209,6 +217,10 @@ def status_on(member: pd.Series | dict, on) -> str:
         return "in_force"
     if m["deposit"] is not None and m["deposit"] <= on:
         return "deposited"
+    confirmed = m.get("party_confirmed")
+    if m["deposit"] is None and confirmed is not None and not pd.isna(confirmed):
+        # Deposit date unknown: a party from the date a source confirms it, undetermined before.
+        return "in_force" if confirmed <= on else "undetermined"
     if m["signature"] is not None and m["signature"] <= on:
         return "signatory"
     return "not_party"
@@ -237,20 +249,36 @@ def states_parties(events: pd.DataFrame, treaty: str, on, basis: str = "deposit"
     table = status_table(events, treaty, on)
     parties = table[table["status"].isin(PARTY_STATUSES[basis])].copy()
     parties["party_since"] = parties["deposit" if basis == "deposit" else "entry_into_force"]
+    unknown = parties["party_since"].isna()
+    parties.loc[unknown, "party_since"] = parties.loc[unknown, "party_confirmed"]  # earliest confirmation
     return parties.reset_index(drop=True)
 
 
 def count_states_parties(events: pd.DataFrame, treaty: str, on, basis: str = "deposit") -> int:
+    """States Parties on a date whose membership the data establishes (see `undetermined`)."""
     return len(states_parties(events, treaty, on, basis))
 
 
+def undetermined(events: pd.DataFrame, treaty: str, on) -> list[str]:
+    """States whose status on `on` the data cannot establish (a party later, deposit date unknown)."""
+    table = status_table(events, treaty, on)
+    return sorted(table.loc[table["status"] == "undetermined", "iso3"])
+
+
 def ordinal(events: pd.DataFrame, treaty: str, iso3: str) -> int:
-    """The state's rank among all deposits (Oman was the 162nd MBT State Party)."""
-    table = membership(events, treaty).dropna(subset=["deposit"]).sort_values(["deposit", "iso3"])
+    """The state's rank among all deposits (Oman was the 162nd MBT State Party). States whose deposit
+    date is unknown count as earlier once a source confirms them as parties; before that they are
+    `undetermined` and not counted."""
+    members = membership(events, treaty)
+    table = members.dropna(subset=["deposit"]).sort_values(["deposit", "iso3"])
     ranks = {code: i + 1 for i, code in enumerate(table["iso3"])}
     if iso3 not in ranks:
         raise DataError(f"has not deposited an instrument for the {treaty}", column="iso3", value=iso3)
-    return ranks[iso3]
+    deposit = table.set_index("iso3").at[iso3, "deposit"]
+    confirmed = members["deposit"].isna() & members["party_confirmed"].map(
+        lambda d: d is not None and not pd.isna(d) and d <= deposit
+    )
+    return ranks[iso3] + int(confirmed.sum())
 
 
 def parties_by_year(events: pd.DataFrame, treaty: str, years, basis: str = "deposit") -> pd.DataFrame:
@@ -262,14 +290,17 @@ def parties_by_year(events: pd.DataFrame, treaty: str, years, basis: str = "depo
         end, start = date(year, 12, 31), date(year - 1, 12, 31)
         now = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), end) in PARTY_STATUSES[basis]}
         before = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), start) in PARTY_STATUSES[basis]}
+        unsure = sorted(r.iso3 for r in table.itertuples() if status_on(r._asdict(), end) == "undetermined")
+        was_unsure = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), start) == "undetermined"}
         rows.append(
             {
                 "year": year,
                 "treaty": treaty,
                 "basis": basis,
                 "states_parties": len(now),
-                "joined": sorted(now - before),
+                "joined": sorted(now - before - was_unsure),  # a state confirmed late did not join that year
                 "left": sorted(before - now),
+                "undetermined": unsure,
             }
         )
     return pd.DataFrame(rows)

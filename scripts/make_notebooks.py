@@ -92,13 +92,9 @@ INTRO = {
 def make(name: str) -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells.append(
-        nbf.v4.new_markdown_cell(
-            f"# {INTRO[name]}\n\nRun top to bottom, or with `icbl-review annual`. "
-            "All logic lives in `icbl_analysis`; this notebook only calls it."
-        )
+    params = nbf.v4.new_code_cell(
+        f"# {INTRO[name]}\n# Run top to bottom here, or every review at once with `icbl-review annual`.\n" + PARAMETERS
     )
-    params = nbf.v4.new_code_cell(PARAMETERS)
     params.metadata["tags"] = ["parameters"]
     nb.cells.append(params)
     goal = name[-1] if name.startswith("goal") else "None"

@@ -17,6 +17,8 @@ def _parties_rows(data, treaty: str, years, new_only: bool):
     for r in table.itertuples():
         value = len(r.joined) if new_only else r.states_parties
         note = f"joined: {', '.join(r.joined) or 'none'}" + (f"; left: {', '.join(r.left)}" if r.left else "")
+        if r.undetermined:
+            note += f"; not counted, date of joining unknown: {', '.join(r.undetermined)}"
         rows.append(
             {
                 "year": r.year,
