@@ -66,7 +66,8 @@ def notebook_to_html(executed: Path, target: Path, name: str, params: dict, resu
     exporter.exclude_output_prompt = True
     nb = nbformat.read(executed, as_version=4)
     nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{name}-cell-{i:02d}"  # papermill gives its injected cell a random id
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     body, _ = exporter.from_notebook_node(nb)

@@ -5,6 +5,7 @@ A notebook makes one `Review` from its parameters and calls its methods cell by 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from datetime import date
@@ -215,6 +216,7 @@ class Review:
 
     def show_obligations(self, treaty: str = "MBT", kind: str = "clearance") -> None:
         table = self.obligation_status(treaty, kind)
+        table.to_csv(self.out / f"obligations_{treaty.lower()}_{kind}.csv", index=False, lineterminator="\n")
         display(Markdown(f"### {treaty} {kind} obligations on {self.on:%d %B %Y}"))
         if table.empty:
             display(Markdown("None recorded."))
@@ -328,7 +330,8 @@ def _styled(frame: pd.DataFrame):
         c = colours.get(value)
         return f"background-color: {c}; color: white" if c else ""
 
-    styler = frame.style.hide(axis="index").format(na_rep="", escape="html")
+    uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:10]  # stable ids: identical reruns
+    styler = frame.style.set_uuid(uuid).hide(axis="index").format(na_rep="", escape="html")
     styler = styler.set_properties(**{"text-align": "left", "vertical-align": "top"})
     styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     if "status" in frame:

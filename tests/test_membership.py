@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 import icbl_analysis as icbl
-from icbl_analysis.data import load_data
 from icbl_analysis import treaties as t
+from icbl_analysis.data import load_data
 
 
 # The Cook Islands' MBT deposit date is the one membership date no stored public source gave: the data

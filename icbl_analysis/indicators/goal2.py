@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import obligations
 from . import indicator, rows_frame
 from .common import from_facts
@@ -9,12 +11,16 @@ from .common import from_facts
 
 @indicator("G2.I02")
 def land_released(data, years, vintage):
-    frame = from_facts(data, "land_released_km2", years, vintage)
-    cleared = from_facts(data, "land_cleared_km2", years, vintage)
-    gaps = frame["value"].isna() & cleared["value"].notna()
-    frame.loc[gaps, :] = cleared.loc[gaps, :]
-    frame.loc[gaps, "note"] = "land cleared only (no land-release total published for this year)"
-    return frame
+    released = from_facts(data, "land_released_km2", years, vintage).to_dict("records")
+    cleared = from_facts(data, "land_cleared_km2", years, vintage).to_dict("records")
+    rows = []
+    for rel, clr in zip(released, cleared, strict=True):
+        if pd.isna(rel["value"]) and not pd.isna(clr["value"]):
+            clr["note"] = "land cleared only (no land-release total published for this year)"
+            rows.append(clr)
+        else:
+            rows.append(rel)
+    return rows_frame(rows)
 
 
 @indicator("G2.I04")

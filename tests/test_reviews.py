@@ -1,0 +1,147 @@
+"""The review notebooks, executed through the runner as a researcher would run them (issues 5 and 6)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from icbl_analysis import cli
+from icbl_analysis.paths import NOTEBOOKS_DIR
+from icbl_analysis.review import ANNUAL_NOTEBOOKS, run_annual
+
+
+def read_csv(path):
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def value(folder, indicator_id, year):
+    rows = read_csv(folder / "indicator_values.csv")
+    return next(r["value"] for r in rows if r["indicator_id"] == indicator_id and r["year"] == str(year))
+
+
+@pytest.fixture(scope="module")
+def run_2015(tmp_path_factory):
+    return run_annual(2015, out_root=tmp_path_factory.mktemp("out"), pdf=False, progress=False)
+
+
+def test_annual_review_2015_produces_every_output(run_2015):
+    folder = run_2015.folder
+    assert run_2015.failed == []
+    for name in ANNUAL_NOTEBOOKS:
+        assert (folder / f"{name}.html").exists()
+        assert (folder / "notebooks" / f"{name}.ipynb").exists()
+        assert (folder / name / "ratings.csv").exists()
+    for stem in ["goal1/charts/states_parties", "goal2/charts/mbt_clearance_deadlines", "overview/charts/status_board"]:
+        for ext in ("png", "svg", "csv"):
+            assert (folder / f"{stem}.{ext}").stat().st_size > 0
+    assert (folder / "index.html").exists() and (folder / "slides.html").exists()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["parameters"]["review_year"] == 2015
+    assert {n["notebook"]: n["outcome"] for n in manifest["notebooks"]} == dict.fromkeys(ANNUAL_NOTEBOOKS, "ok")
+    assert len(manifest["data_files"]["treaty_events.csv"]) == 64
+
+
+def test_values_the_2015_reviews_produce(run_2015):
+    folder = run_2015.folder
+    assert value(folder / "goal1", "G1.I01", 2015) == "10"  # new CCM States Parties in 2015
+    assert value(folder / "goal1", "G1.I14", 2015) == "161"  # + the Cook Islands (undetermined) = 162 published
+    moz = next(r for r in read_csv(folder / "goal2" / "obligations_mbt_clearance.csv") if r["iso3"] == "MOZ")
+    assert moz["status"] == "completed_late"
+    ratings = read_csv(folder / "overview" / "ratings.csv")
+    assert len(ratings) == 52
+    assert sum(r["status"] == "insufficient data" for r in ratings) == 40
+    summary = json.loads((folder / "overview" / "summary.json").read_text())
+    assert any(
+        "6,461 mine/ERW casualties were recorded in 2015 (Landmine Monitor 2016)" in s for s in summary["key_numbers"]
+    )
+
+
+def test_reports_hide_code_and_slides_work_offline(run_2015):
+    html = (run_2015.folder / "goal1.html").read_text(encoding="utf-8")
+    assert "review.show_status()" not in html and "Indicators: 2011 against 2015" in html
+    assert 'class="toc"' in html and "Parameters and data provenance" in html
+    slides = (run_2015.folder / "slides.html").read_text(encoding="utf-8")
+    assert slides.count("<section") == 6
+    assert 'src="http' not in slides and "href='http" not in slides and "data:image/png;base64" in slides
+
+
+def test_another_review_year(tmp_path):
+    result = run_annual(2013, out_root=tmp_path, pdf=False, progress=False, notebooks=["goal1", "goal2"])
+    assert result.failed == []
+    assert value(result.folder / "goal1", "G1.I01", 2013) == "7"  # CCM: 77 at end 2012, 84 at end 2013
+    assert value(result.folder / "goal2", "G2.I08", 2012) == "5"  # Article 5 completions declared in 2012
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["annual", "--year", "2099"], "review_year"),
+        (["annual", "--vintage", "LM20"], "vintage"),
+        (["annual", "--notebooks", "goal9"], "unknown notebook"),
+        (["annual", "--data", "/nonexistent/folder"], "data folder does not exist"),
+        (["params", "nothing"], "no such notebook"),
+    ],
+)
+def test_bad_parameters_fail_fast_with_one_line(tmp_path, capsys, argv, message):
+    assert cli.main(argv + (["--out", str(tmp_path)] if argv[0] == "annual" else [])) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_notebook_does_not_stop_the_others_and_reruns_redo_only_it(tmp_path, monkeypatch, capsys):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR, notebooks)
+    nb = nbformat.read(notebooks / "goal4.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("forced failure for the test")'))
+    nbformat.write(nb, notebooks / "goal4.ipynb")
+    monkeypatch.setenv("ICBL_NOTEBOOKS_DIR", str(notebooks))
+    out = tmp_path / "out"
+    code = cli.main(
+        ["annual", "--year", "2015", "--notebooks", "goal3,goal4", "--out", str(out), "--no-pdf", "--quiet"]
+    )
+    assert code == 1
+    assert "goal4" in capsys.readouterr().err
+    manifest = json.loads((out / "2015" / "manifest.json").read_text())
+    outcomes = {n["notebook"]: n for n in manifest["notebooks"]}
+    assert outcomes["goal3"]["outcome"] == "ok"
+    assert outcomes["goal4"]["outcome"] == "failed" and "forced failure" in outcomes["goal4"]["error"]
+    executed = nbformat.read(out / "2015" / "notebooks" / "goal4.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in executed.cells for o in c.get("outputs", []))
+
+    nbformat.write(nbformat.read(NOTEBOOKS_DIR / "goal4.ipynb", as_version=4), notebooks / "goal4.ipynb")
+    rerun = run_annual(2015, out_root=out, notebooks=["goal3", "goal4"], only_changed=True, pdf=False, progress=False)
+    assert [r.get("reused", False) for r in rerun.results] == [True, False]
+    assert rerun.failed == []
+    assert rerun.archived is not None and (rerun.archived / "manifest.json").exists()  # the earlier run is kept
+
+
+def test_same_inputs_give_identical_charts(tmp_path):
+    first = run_annual(2015, out_root=tmp_path / "a", notebooks=["goal1"], pdf=False, progress=False)
+    second = run_annual(2015, out_root=tmp_path / "b", notebooks=["goal1"], pdf=False, progress=False)
+    charts = sorted((first.folder / "goal1" / "charts").iterdir())
+    assert len(charts) >= 12
+    for path in charts:
+        assert path.read_bytes() == (second.folder / "goal1" / "charts" / path.name).read_bytes(), path.name
+    assert (first.folder / "goal1.html").read_bytes() == (second.folder / "goal1.html").read_bytes()
+
+
+def test_markup_in_data_is_escaped_in_html(tmp_path, data_copy):
+    path = data_copy / "monitor_facts.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    for row in rows[1:]:
+        if row[0] == "funding_international":
+            row[9] = "<script>alert('x')</script>"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    result = run_annual(
+        2015, data_dir=data_copy, out_root=tmp_path / "out", notebooks=["goal2"], pdf=False, progress=False
+    )
+    html = (result.folder / "goal2.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in html
+    assert "<script>alert(" not in html
