@@ -295,7 +295,7 @@ class Review:
         display(Markdown("## Key numbers\n\n" + "\n".join(f"- {esc(s)}" for s in self.key_numbers())))
 
     # --- what the runner collects -------------------------------------------------------
-    def save(self) -> Path:
+    def save(self) -> None:
         """Write values, ratings, objectives and key numbers next to the charts."""
         self.values.to_csv(self.out / "indicator_values.csv", index=False, lineterminator="\n")
         self.goal_ratings().to_csv(self.out / "ratings.csv", index=False, lineterminator="\n")
@@ -312,7 +312,7 @@ class Review:
             "goal_status": assess.roll_up(self.goal_ratings(), "goal").to_dict("records"),
         }
         (self.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
-        return self.out
+        display(Markdown(f"Tables and charts saved in `{self.out.name}/`."))
 
 
 def _wrap(text: str, width: int = 70) -> str:
