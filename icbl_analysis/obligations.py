@@ -35,22 +35,56 @@ def period_end(text: str | None) -> date | None:
     return date(*parts)
 
 
-def _deadline_in_force(original: date | None, evidence: pd.DataFrame, on: date) -> tuple[date | None, int]:
+def _prepared(frame: pd.DataFrame, treaty: str) -> dict[str, list[dict]]:
+    """Rows of one treaty per state, dates parsed (partial dates to the end of their period), remembered
+    per table so that a review asking for many dates parses them once."""
+    key = (id(frame), treaty)
+    hit = _PREPARED.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    by_state: dict[str, list[dict]] = {}
+    for row in treaties._records(frame[frame["treaty"] == treaty]):
+        raw = row.get("deadline")
+        row["_precision"] = len(raw) if isinstance(raw, str) else 0
+        row["when"] = period_end(row.get("date"))
+        row["deadline"] = period_end(raw)
+        by_state.setdefault(row["iso3"], []).append(row)
+    if len(_PREPARED) > 16:
+        _PREPARED.clear()
+    _PREPARED[key] = (frame, by_state)
+    return by_state
+
+
+_PREPARED: dict = {}
+
+
+def _deadline_in_force(original: date | None, evidence: list[dict], on: date) -> tuple[date | None, int]:
     """The deadline in force on `on`: the newest dated evidence (an extension granted, or a source
     quoting the deadline in force) on or before `on`, else the original deadline. Also returns the
     number of extensions granted by then (at least one when the deadline has moved)."""
-    mask = evidence["date"].map(lambda d: d is not None and d <= on).astype(bool)
-    known = evidence.loc[mask].dropna(subset=["deadline"])
+    known = [r for r in evidence if r["when"] is not None and r["when"] <= on]
+    dated = [r for r in known if r["deadline"] is not None]
     deadline = original
-    if not known.empty:
-        order = ["date", "_precision", "deadline"] if "_precision" in known else ["date", "deadline"]
-        newest = known.sort_values(order).iloc[-1]  # same day: the most precise deadline wins
-        deadline = newest["deadline"]
-    granted = evidence.loc[mask & (evidence["event"] == "extension_granted")]
-    n_ext = granted["date"].nunique()
+    if dated:  # same day: the most precise deadline wins
+        deadline = max(dated, key=lambda r: (r["when"], r["_precision"], r["deadline"]))["deadline"]
+    n_ext = len({r["when"] for r in known if r["event"] == "extension_granted"})
     if deadline is not None and original is not None and deadline > original:
         n_ext = max(n_ext, 1)
     return deadline, n_ext
+
+
+def _completion(hist: list[dict], evidence: list[dict], on: date) -> tuple[date | None, date | None]:
+    """(completion date in force on `on`, or None; an earlier completion later re-opened, or None)."""
+    done = [
+        r["when"] for r in hist if r["event"] == "completion_declared" and r["when"] is not None and r["when"] <= on
+    ]
+    if not done:
+        return None, None
+    completed = max(done)
+    later = [r for r in evidence if r["when"] is not None and completed < r["when"] <= on and r["deadline"] is not None]
+    if any(r["deadline"] > completed for r in later):
+        return None, completed
+    return completed, None
 
 
 def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
@@ -62,19 +96,14 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
     from .countries import name_of
 
     on = treaties.as_date(on)
-    members = treaties.membership(events, treaty).set_index("iso3")
+    eifs = _entry_into_force(events, treaty)
     rows = []
-    for iso3, hist in clearance[clearance["treaty"] == treaty].groupby("iso3"):
-        eif = members.at[iso3, "entry_into_force"] if iso3 in members.index else None
+    for iso3, hist in sorted(_prepared(clearance, treaty).items()):
+        eif = eifs.get(iso3)
         if eif is None or eif > on:
             continue
         original = treaties.clearance_deadline(treaty, eif)
-        hist = hist.assign(
-            date=hist["date"].map(period_end),
-            deadline=hist["deadline"].map(period_end),
-            _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0),
-        )
-        evidence = hist[hist["event"].isin(["extension_granted", "deadline_in_force_quoted"])]
+        evidence = [r for r in hist if r["event"] in ("extension_granted", "deadline_in_force_quoted")]
         deadline, n_ext = _deadline_in_force(original, evidence, on)
         completed, reopened = _completion(hist, evidence, on)
         status, reason = _status(completed, deadline, n_ext, on, "clearance")
@@ -98,6 +127,11 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
+def _entry_into_force(events: pd.DataFrame, treaty: str) -> dict[str, date]:
+    members = treaties.membership(events, treaty)
+    return {r.iso3: r.entry_into_force for r in members.itertuples() if r.entry_into_force is not None}
+
+
 HISTORY_COLUMNS = [
     "iso3",
     "state",
@@ -111,20 +145,6 @@ HISTORY_COLUMNS = [
     "days_to_deadline",
     "reason",
 ]
-
-
-def _completion(hist: pd.DataFrame, evidence: pd.DataFrame, on: date) -> tuple[date | None, date | None]:
-    """(completion date in force on `on`, or None; an earlier completion later re-opened, or None)."""
-    before = hist["date"].map(lambda d: d is not None and d <= on).astype(bool)
-    done = hist.loc[before & (hist["event"] == "completion_declared"), "date"]
-    if done.empty:
-        return None, None
-    completed = done.max()
-    later = evidence.loc[evidence["date"].map(lambda d: d is not None and completed < d <= on).astype(bool)]
-    later = later.dropna(subset=["deadline"])
-    if len(later) and (later["deadline"] > completed).any():
-        return None, completed
-    return completed, None
 
 
 def _status(completed: date | None, deadline: date | None, n_ext: int, on: date, what: str) -> tuple[str, str]:
@@ -143,35 +163,30 @@ def _status(completed: date | None, deadline: date | None, n_ext: int, on: date,
 
 
 def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
-    """Every State Party with a recorded stockpile under `treaty` and its destruction status on `on`."""
+    """Every State Party with a recorded stockpile under `treaty` and its destruction status on `on`.
+
+    A completion reported before a recorded missed deadline was partial (Belarus destroyed its
+    non-PFM mines in 2006, then missed its 2008 deadline): only completions after it count.
+    """
     from .countries import name_of
 
     on = treaties.as_date(on)
-    members = treaties.membership(events, treaty).set_index("iso3")
+    eifs = _entry_into_force(events, treaty)
     rows = []
-    for iso3, hist in stockpile[stockpile["treaty"] == treaty].groupby("iso3"):
-        if (hist["event"] == "no_stockpile_declared").all():
+    for iso3, hist in sorted(_prepared(stockpile, treaty).items()):
+        if all(r["event"] == "no_stockpile_declared" for r in hist):
             continue
-        eif = members.at[iso3, "entry_into_force"] if iso3 in members.index else None
+        eif = eifs.get(iso3)
         if eif is None or eif > on:
             continue
         original = treaties.stockpile_deadline(treaty, eif)
-        hist = hist.assign(
-            deadline=hist["deadline"].map(period_end),
-            _precision=hist["deadline"].map(lambda d: len(d) if isinstance(d, str) else 0),
-        )
-        ext = hist.assign(date=hist["date"].map(period_end))
-        ext = ext[ext["event"] == "extension_granted"]
-        deadline, n_ext = _deadline_in_force(original, ext, on)
-        when = hist["date"].map(period_end)
-        missed = when[(hist["event"] == "deadline_missed") & when.map(lambda d: d is not None and d <= on).astype(bool)]
-        # A completion reported before a recorded missed deadline was partial: only later ones count.
-        after = missed.max() if len(missed) else date.min
-        hist = hist.assign(when=when)
-        done = hist[hist["event"] == "destruction_completed"]
-        done = done.loc[done["when"].map(lambda d, after=after: d is not None and after < d <= on).astype(bool)]
-        completed = done["when"].min() if len(done) else None
-        quantity = done["quantity"].dropna().max() if len(done) else None
+        deadline, n_ext = _deadline_in_force(original, [r for r in hist if r["event"] == "extension_granted"], on)
+        dated = [r for r in hist if r["when"] is not None and r["when"] <= on]
+        missed = [r["when"] for r in dated if r["event"] == "deadline_missed"]
+        after = max(missed) if missed else date.min
+        done = [r for r in dated if r["event"] == "destruction_completed" and r["when"] > after]
+        completed = min(r["when"] for r in done) if done else None
+        quantities = [r["quantity"] for r in done if r["quantity"] is not None and not pd.isna(r["quantity"])]
         status, reason = _status(completed, deadline, n_ext, on, "stockpile destruction")
         rows.append(
             {
@@ -183,7 +198,7 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
                 "deadline": deadline,
                 "extensions": n_ext,
                 "completed": completed,
-                "quantity_destroyed": quantity,
+                "quantity_destroyed": max(quantities) if quantities else None,
                 "status": status,
                 "reason": reason,
             }

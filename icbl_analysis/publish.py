@@ -27,6 +27,15 @@ table{border-collapse:collapse;font-size:.85em} td,th{border:1px solid #ddd;padd
 """
 
 
+def title(name: str) -> str:
+    """'goal1' -> 'Goal 1: ...', 'profile_KHM' -> 'Country profile: Cambodia'."""
+    if name.startswith("profile_"):
+        from .countries import name_of
+
+        return f"Country profile: {name_of(name.removeprefix('profile_'))}"
+    return TITLES.get(name, name)
+
+
 def status_badge(status: str) -> str:
     return f'<span class="status" style="background:{STATUS_COLOURS.get(status, "#555")}">{escape(status)}</span>'
 
@@ -39,7 +48,7 @@ def _banner(name: str, params: dict, result: dict) -> str:
         "" if result["outcome"] == "ok" else f'<p class="failed">This notebook failed: {escape(result["error"])}</p>'
     )
     return (
-        f'<div class="banner"><strong>{escape(TITLES.get(name, name))}</strong> &middot; ICBL-CMC strategic plan '
+        f'<div class="banner"><strong>{escape(title(name))}</strong> &middot; ICBL-CMC strategic plan '
         f"2012-2015 review{outcome}<details><summary>Parameters and data provenance</summary><table>{rows}</table>"
         "<p>Every number comes from a cited public source: see the source column of each table and "
         "<code>manifest.json</code> for a hash of each data file.</p></details></div>"
@@ -71,7 +80,7 @@ def notebook_to_html(executed: Path, target: Path, name: str, params: dict, resu
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("<title>Notebook</title>", f"<title>{escape(TITLES.get(name, name))}</title>")
+    body = body.replace("<title>Notebook</title>", f"<title>{escape(title(name))}</title>")
     head_extra = f"<style>{CSS}</style>"
     body = body.replace("</head>", head_extra + "</head>", 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _banner(name, params, result) + _toc(body), body, count=1)
@@ -94,11 +103,15 @@ def _read_csv(path: Path) -> list[dict]:
 def write_index(staging: Path, results: list[dict], params: dict) -> Path:
     """One page linking every report, chart and data file, with the goal status summary."""
     year = params["review_year"]
+    annual = (staging / "overview" / "ratings.csv").exists()
+    heading = f"review {year}" if annual else f"country profiles, {year}"
+    baseline = f"Baseline {escape(str(params['baseline_year']))}; " if "baseline_year" in params else ""
+    slides = "<a href='slides.html'>Slides for the retreat</a> &middot; " if annual else ""
     parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Strategic plan review {year}</title>"
-        f"<style>{CSS}</style></head><body><h1>ICBL-CMC strategic plan 2012-2015: review {year}</h1>"
-        f"<p>Baseline {escape(str(params['baseline_year']))}; Monitor figures: {escape(params['vintage'])}. "
-        "<a href='slides.html'>Slides for the retreat</a> &middot; <a href='manifest.json'>Run manifest</a></p>"
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Strategic plan {heading}</title>"
+        f"<style>{CSS}</style></head><body><h1>ICBL-CMC strategic plan 2012-2015: {heading}</h1>"
+        f"<p>{baseline}Monitor figures: {escape(params['vintage'])}. {slides}"
+        "<a href='manifest.json'>Run manifest</a></p>"
     ]
     ratings = _read_csv(staging / "overview" / "ratings.csv")
     if ratings:
@@ -109,9 +122,9 @@ def write_index(staging: Path, results: list[dict], params: dict) -> Path:
         for g in goals:
             counts = Counter(r["status"] for r in ratings if r["goal"] == g["goal"])
             summary = ", ".join(f"{n} {escape(s)}" for s, n in counts.most_common())
-            title = GOAL_TITLES.get(int(g["goal"]), "")
+            goal_title = GOAL_TITLES.get(int(g["goal"]), "")
             parts.append(
-                f"<tr><td>Goal {escape(g['goal'])}: {escape(title)}</td><td>{status_badge(g['status'])}</td>"
+                f"<tr><td>Goal {escape(g['goal'])}: {escape(goal_title)}</td><td>{status_badge(g['status'])}</td>"
                 f"<td>{summary}</td></tr>"
             )
         parts.append("</table>")
@@ -123,9 +136,7 @@ def write_index(staging: Path, results: list[dict], params: dict) -> Path:
             links.append(f"<a href='{name}.pdf'>PDF</a>")
         links.append(f"<a href='notebooks/{name}.ipynb'>executed notebook</a>")
         outcome = "ok" if r["outcome"] == "ok" else f"<span class='failed'>failed: {escape(r['error'])}</span>"
-        parts.append(
-            f"<tr><td>{escape(TITLES.get(name, name))}</td><td>{outcome}</td><td>{' · '.join(links)}</td></tr>"
-        )
+        parts.append(f"<tr><td>{escape(title(name))}</td><td>{outcome}</td><td>{' · '.join(links)}</td></tr>")
     parts.append("</table><h2>Charts and data</h2>")
     for r in results:
         folder = staging / r["notebook"]
@@ -133,7 +144,7 @@ def write_index(staging: Path, results: list[dict], params: dict) -> Path:
         tables = sorted(folder.glob("*.csv"))
         if not charts and not tables:
             continue
-        parts.append(f"<h3>{escape(TITLES.get(r['notebook'], r['notebook']))}</h3><ul>")
+        parts.append(f"<h3>{escape(title(r['notebook']))}</h3><ul>")
         for png in charts:
             stem = f"{r['notebook']}/charts/{png.stem}"
             parts.append(
@@ -281,6 +292,7 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
                 if html_file.exists() and to_pdf(html_file) is None:
                     notes.append(f"PDF of {r['notebook']} failed.")
     write_index(staging, results, params)
-    write_slides(staging, params)
+    if (staging / "overview" / "ratings.csv").exists():
+        write_slides(staging, params)
     (staging / "notes.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
     return notes

@@ -167,6 +167,10 @@ class Review:
         fig, data = charts.parties_over_time(self.data.treaty_events, 1997, last, highlight=self.year)
         self._show(fig, data, "states_parties")
 
+    def chart_world_map(self) -> None:
+        fig, data = charts.world_status_map(self.data.treaty_events, self.on)
+        self._show(fig, data, "world_status_map")
+
     def chart_indicator(self, indicator_id: str, ylabel: str) -> None:
         frame = self.values[self.values["indicator_id"] == indicator_id]
         title = f"{indicator_id}: {frame.iloc[0]['indicator']}"

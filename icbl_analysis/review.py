@@ -113,51 +113,79 @@ def run_annual(
     pdf: bool = True,
 ) -> RunResult:
     """Run the annual review for `year` and publish it into `<out_root>/<year>/`."""
-    from . import publish
-
     notebooks = notebooks or ANNUAL_NOTEBOOKS
     folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks)
+    params = _base_params(year, vintage, folder, user_dir) | {"baseline_year": baseline}
+    work = [(name, name, {}) for name in notebooks]
+    return _run(work, year, str(year), params, folder, user_dir, out_root, jobs, only_changed, progress, pdf)
+
+
+def run_profiles(
+    countries: list[str],
+    year: int,
+    vintage: str = "first",
+    data_dir=None,
+    user_dir=None,
+    out_root=None,
+    jobs: int | None = None,
+    progress: bool = True,
+    pdf: bool = True,
+) -> RunResult:
+    """Run the country profile for each country (ISO3 codes or names) into `<out_root>/profiles-<year>/`."""
+    from .countries import to_iso3
+
+    codes = [to_iso3(c, column="country") for c in countries]
+    folder = check_run(year, year, vintage, data_dir, user_dir, ["country_profile"])
+    params = _base_params(year, vintage, folder, user_dir)
+    work = [(f"profile_{code}", "country_profile", {"country": code}) for code in dict.fromkeys(codes)]
+    return _run(work, year, f"profiles-{year}", params, folder, user_dir, out_root, jobs, False, progress, pdf)
+
+
+def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:
+    return {
+        "review_year": year,
+        "vintage": vintage,
+        "data_dir": str(folder),
+        "user_data_dir": str(Path(user_dir).resolve()) if user_dir else "",
+    }
+
+
+def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs, only_changed, progress, pdf):
+    """Run every (job name, notebook, extra parameters) in `work` in a staging folder, publish, move into place."""
+    from . import publish
+
     root = outputs_dir(out_root)
-    target = root / str(year)
+    target = root / target_name
     root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".staging-{year}-{os.getpid()}"
+    staging = root / f".staging-{target_name}-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     hashes = data_hashes(folder) | (
         {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
     )
-    base_params = {
-        "review_year": year,
-        "baseline_year": baseline,
-        "vintage": vintage,
-        "data_dir": str(folder),
-        "user_data_dir": str(Path(user_dir).resolve()) if user_dir else "",
-    }
+    keys = {name: _input_key(notebook, base_params | extra, hashes) for name, notebook, extra in work}
     previous = _previous_manifest(target) if only_changed else None
     reuse = {}
-    if previous:
-        for entry in previous.get("notebooks", []):
-            if entry["outcome"] == "ok" and entry.get("input_key") == _input_key(
-                entry["notebook"], base_params, hashes
-            ):
-                reuse[entry["notebook"]] = entry
+    for entry in (previous or {}).get("notebooks", []):
+        if entry["outcome"] == "ok" and entry.get("input_key") == keys.get(entry["notebook"]):
+            reuse[entry["notebook"]] = entry
     started = time.perf_counter()
     results: list[dict] = []
     try:
         cache = staging / "data-cache.pickle"
         _write_cache(cache, folder, user_dir)
-        to_run = [n for n in notebooks if n not in reuse]
-        for name in notebooks:
-            if name in reuse:
-                shutil.copytree(target / name, staging / name)
-                shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
-                results.append(dict(reuse[name], reused=True))
+        for name in reuse:
+            shutil.copytree(target / name, staging / name)
+            shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
+            results.append(dict(reuse[name], reused=True))
+        to_run = [job for job in work if job[0] not in reuse]
         results += _execute_all(to_run, base_params, staging, jobs or os.cpu_count() or 1, progress, cache)
         for r in results:
-            r["input_key"] = _input_key(r["notebook"], base_params, hashes)
+            r["input_key"] = keys[r["notebook"]]
         cache.unlink(missing_ok=True)
-        results.sort(key=lambda r: notebooks.index(r["notebook"]))
+        order = [name for name, _, _ in work]
+        results.sort(key=lambda r: order.index(r["notebook"]))
         publish.publish_run(staging, results, base_params, pdf=pdf)
         manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -171,6 +199,12 @@ def run_annual(
 
 def _nb_out(staging: Path, name: str) -> Path:
     path = staging / "notebooks" / f"{name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _log_path(staging: Path, name: str) -> Path:
+    path = staging / "logs" / f"{name}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -193,37 +227,31 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
     )
 
 
-def _execute_all(
-    names: list[str], base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path
-) -> list[dict]:
+def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path) -> list[dict]:
     from .execute import run_notebook
 
-    if not names:
+    if not work:
         return []
     os.environ["ICBL_DATA_CACHE"] = str(cache)
     results = []
-    done = 0
-    _progress(progress, done, len(names), "starting")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(names))) as pool:
-        futures = {}
-        for name in names:
-            params = dict(base_params, output_dir=str(staging / name))
-            futures[
-                pool.submit(
-                    run_notebook,
-                    str(notebooks_dir() / f"{name}.ipynb"),
-                    str(_nb_out(staging, name)),
-                    params,
-                    str(notebooks_dir()),
-                )
-            ] = name
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            done += 1
-            _progress(
-                progress, done, len(names), f"{result['notebook']} {result['outcome']} ({result['seconds']:.0f}s)"
+    _progress(progress, 0, len(work), "starting")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        futures = [
+            pool.submit(
+                run_notebook,
+                str(notebooks_dir() / f"{notebook}.ipynb"),
+                str(_nb_out(staging, name)),
+                dict(base_params, **extra, output_dir=str(staging / name)),
+                str(notebooks_dir()),
+                str(_log_path(staging, name)),
             )
+            for name, notebook, extra in work
+        ]
+        names = {f: name for f, (name, _, _) in zip(futures, work, strict=True)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            result = dict(future.result(), notebook=names[future])
+            results.append(result)
+            _progress(progress, done, len(work), f"{result['notebook']} {result['outcome']} ({result['seconds']:.0f}s)")
     os.environ.pop("ICBL_DATA_CACHE", None)
     if progress:
         print(file=sys.stderr)

@@ -100,23 +100,29 @@ def _source_rank(url: str) -> int:
     return len(SOURCE_RANK)
 
 
-def _pick(rows: pd.DataFrame) -> tuple[pd.Series | None, str]:
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts, missing cells as None (the engine's loops are faster on these than on pandas)."""
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+def _pick(rows: list[dict]) -> tuple[dict | None, str]:
     """The row to use for one event, and a note on any disagreement between sources."""
-    if rows.empty:
+    if not rows:
         return None, ""
 
     def inconsistent(row) -> bool:
         """A deposit whose own quoted entry into force contradicts Art. 17 is probably a domestic date."""
         quoted = row.get("quoted_entry_into_force")
-        if row["event"] != "deposit" or quoted is None or pd.isna(quoted) or row.get("instrument") == "succession":
+        if row["event"] != "deposit" or quoted is None or row.get("instrument") == "succession":
             return False
         return entry_into_force(row["treaty"], row["date"]) != quoted
 
-    ranked = rows.assign(
-        _rank=rows["source_url"].map(_source_rank), _bad=[inconsistent(r) for _, r in rows.iterrows()]
-    ).sort_values(["_bad", "_rank", "date"])
-    chosen = ranked.iloc[0]
-    others = sorted({d for d in ranked["date"] if d != chosen["date"]})
+    ranked = sorted(rows, key=lambda r: (inconsistent(r), _source_rank(r["source_url"]), r["date"]))
+    chosen = ranked[0]
+    others = sorted({r["date"] for r in ranked if r["date"] != chosen["date"]})
     note = ""
     if others:
         note = (
@@ -149,9 +155,11 @@ def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
     withdrawal_pending (Art. 20(3) delay recorded), conflicts.
     """
     rules(treaty)
-    ev = events[events["treaty"] == treaty]
+    by_state: dict[str, list[dict]] = {}
+    for row in _records(events[events["treaty"] == treaty]):
+        by_state.setdefault(row["iso3"], []).append(row)
     out = []
-    for iso3, rows in ev.groupby("iso3", sort=True):
+    for iso3, rows in sorted(by_state.items()):
         picked, notes = {}, []
         for event in [
             "signature",
@@ -161,7 +169,7 @@ def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
             "withdrawal_suspended",
             "party_confirmed",
         ]:
-            row, note = _pick(rows[rows["event"] == event])
+            row, note = _pick([r for r in rows if r["event"] == event])
             picked[event] = row
             if note:
                 notes.append(note)
@@ -181,7 +189,7 @@ def _membership(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
             eff_date = withdrawal_effective(treaty, notice["date"])
         else:
             eff_date = None
-        name_row = dep if dep is not None else rows.iloc[0]
+        name_row = dep if dep is not None else rows[0]
         out.append(
             {
                 "iso3": iso3,

@@ -26,6 +26,7 @@ BODIES = {
     "goal1": [
         "review.show_status()",
         "review.chart_states_parties()",
+        "review.chart_world_map()",
         "review.show_membership()",
         'review.chart_indicator("G1.I01", "new States Parties")',
         'review.chart_indicator("G1.I14", "States Parties")',
@@ -80,7 +81,24 @@ BODIES = {
     ],
 }
 
+PROFILE_PARAMETERS = PARAMETERS.replace(
+    "review_year: int = 2015",
+    'country: str = "AFG"  # ISO3 code or name, e.g. KHM or Cambodia\nreview_year: int = 2015',
+).replace("baseline_year: int = 2011  # the plan's baseline year\n", "")
+
+PROFILE_BODY = [
+    "import icbl_analysis.profile as cp\n\n"
+    "profile = cp.CountryProfile(country, review_year, data_dir, user_data_dir, vintage, output_dir)\n"
+    "profile.header()",
+    "profile.show_membership()",
+    "profile.show_obligations()",
+    "profile.chart_retained()",
+    "profile.show_monitor_figures()",
+    "profile.save()",
+]
+
 INTRO = {
+    "country_profile": "Country profile: one state's treaty status, obligations and Monitor figures",
     "goal1": "Goal 1 review: no more use of antipersonnel mines or cluster munitions",
     "goal2": "Goal 2 review: a significant decrease in contaminated land",
     "goal3": "Goal 3 review: better lives for victims",
@@ -97,9 +115,13 @@ def make(name: str) -> nbf.NotebookNode:
     )
     params.metadata["tags"] = ["parameters"]
     nb.cells.append(params)
-    goal = name[-1] if name.startswith("goal") else "None"
-    nb.cells.append(nbf.v4.new_code_cell(SETUP.format(goal=goal)))
-    nb.cells.extend(nbf.v4.new_code_cell(src) for src in BODIES[name])
+    if name == "country_profile":
+        params.source = params.source.replace(PARAMETERS, PROFILE_PARAMETERS)
+        nb.cells.extend(nbf.v4.new_code_cell(src) for src in PROFILE_BODY)
+    else:
+        goal = name[-1] if name.startswith("goal") else "None"
+        nb.cells.append(nbf.v4.new_code_cell(SETUP.format(goal=goal)))
+        nb.cells.extend(nbf.v4.new_code_cell(src) for src in BODIES[name])
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{name}-{i:02d}"
     return nb
@@ -107,6 +129,6 @@ def make(name: str) -> nbf.NotebookNode:
 
 if __name__ == "__main__":
     NOTEBOOKS.mkdir(exist_ok=True)
-    for name in BODIES:
+    for name in [*BODIES, "country_profile"]:
         nbf.write(make(name), NOTEBOOKS / f"{name}.ipynb")
         print("wrote", NOTEBOOKS / f"{name}.ipynb")
