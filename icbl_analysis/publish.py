@@ -279,9 +279,9 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
             writer = csv.DictWriter(fh, fieldnames=["goal", "status", "indicators", "reason"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(summary["goal_status"])
-    for r in results:
+    for r in results:  # reports are rendered by the workers; a reused notebook keeps its earlier report
         executed = staging / "notebooks" / f"{r['notebook']}.ipynb"
-        if executed.exists():
+        if executed.exists() and not (staging / f"{r['notebook']}.html").exists():
             notebook_to_html(executed, staging / f"{r['notebook']}.html", r["notebook"], params, r)
     if pdf:
         if chromium() is None:

@@ -61,7 +61,7 @@ def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebo
         raise DataError(f"unknown notebook(s) {unknown}; known: {known}", column="notebooks")
     problems = validate_folder(folder)
     if user_dir:
-        problems += validate_folder(user_dir)
+        problems += validate_folder(user_dir, partial=True)
     if problems:
         more = f" (and {len(problems) - 1} more problems: run `icbl-review validate`)" if len(problems) > 1 else ""
         raise DataError(f"the data does not validate: {problems[0]}{more}")
@@ -228,7 +228,7 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
 
 
 def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path) -> list[dict]:
-    from .execute import run_notebook
+    from .execute import run_and_render
 
     if not work:
         return []
@@ -238,12 +238,14 @@ def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progre
     with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
         futures = [
             pool.submit(
-                run_notebook,
+                run_and_render,
                 str(notebooks_dir() / f"{notebook}.ipynb"),
                 str(_nb_out(staging, name)),
                 dict(base_params, **extra, output_dir=str(staging / name)),
                 str(notebooks_dir()),
                 str(_log_path(staging, name)),
+                str(staging / f"{name}.html"),
+                name,
             )
             for name, notebook, extra in work
         ]
