@@ -29,12 +29,25 @@ def _value(frame: pd.DataFrame, year: int):
     return float(r["value"]), r["qualifier"], r["unit"]
 
 
+def reference(frame: pd.DataFrame, baseline: int, year: int):
+    """(year, value, qualifier, unit) to compare the review year with: the baseline, or when it has no
+    value the first later year before the review year that has one; (baseline, None, None, None) if none."""
+    base, base_q, unit = _value(frame, baseline)
+    if base is not None:
+        return baseline, base, base_q, unit
+    later = frame[(frame["year"] > baseline) & (frame["year"] < year)].dropna(subset=["value"])
+    if later.empty:
+        return baseline, None, None, None
+    first = later.sort_values("year").iloc[0]
+    return int(first["year"]), float(first["value"]), first["qualifier"], first["unit"]
+
+
 def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int) -> tuple[str, str]:
     """(status, reason) for one indicator's yearly rows."""
-    base, base_q, unit = _value(frame, baseline)
     now, now_q, unit_now = _value(frame, year)
-    unit = unit_now or unit or ""
     if rule == "positive_each_year":
+        if year <= baseline:
+            return "insufficient data", "the review year is not after the baseline"
         span = frame[(frame["year"] > baseline) & (frame["year"] <= year)]
         known = span.dropna(subset=["value"])
         if known.empty:
@@ -44,41 +57,39 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int) -> 
             f"{len(positive)} of {len(known)} years from {baseline + 1} to {year} had at least one "
             f"(total {known['value'].sum():.0f})"
         )
-        if year <= baseline:
-            return "insufficient data", "the review year is not after the baseline"
         if len(positive) == len(span):
             return "on track", detail
         return ("at risk" if len(positive) else "off track"), detail
-    ref_year, note = baseline, ""
-    if base is None:
-        later = frame[(frame["year"] > baseline) & (frame["year"] < year)].dropna(subset=["value"])
-        if len(later):
-            first = later.sort_values("year").iloc[0]
-            ref_year, base, base_q = int(first["year"]), float(first["value"]), first["qualifier"]
-            note = f"; no {baseline} value, compared with {ref_year}"
+    ref_year, base, base_q, unit = reference(frame, baseline, year)
     if base is None or now is None:
         missing = [str(y) for y, v in ((baseline, base), (year, now)) if v is None]
         return "insufficient data", f"no value for {' and '.join(missing)}"
+    unit = unit_now or unit or ""
+    note = f"; no {baseline} value, compared with {ref_year}" if ref_year != baseline else ""
     text = f"{format_value(now, now_q, unit)} in {year} against {format_value(base, base_q, unit)} in {ref_year}"
-    text_note = note
+    better = " (lower is better)" if rule == "decrease" else " (higher is better)"
     if rule == "decrease":
-        if now == 0 or now < base:
-            return "on track", text + " (lower is better)" + text_note
-        return ("at risk" if now == base else "off track"), text + " (lower is better)" + text_note
-    if now > base:
-        return "on track", text + " (higher is better)" + text_note
-    return ("at risk" if now == base else "off track"), text + " (higher is better)" + text_note
+        improved = now == 0 or now < base
+    else:
+        improved = now > base
+    if improved:
+        return "on track", text + better + note
+    return ("at risk" if now == base else "off track"), text + better + note
 
 
 def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year: int) -> pd.DataFrame:
-    """One rating per indicator: id, goal, objective, indicator, status, reason, baseline and review values."""
+    """One rating per indicator: id, goal, objective, indicator, status, reason, and the reference and
+    review values as text (the reference year is named when it is not the baseline)."""
     rules = catalogue.set_index("id")["rule"]
     rows = []
     for ind_id, frame in values.groupby("indicator_id", sort=False):
         status, reason = rate_indicator(frame, rules[ind_id], baseline, year)
         first = frame.iloc[0]
-        base, base_q, unit = _value(frame, baseline)
+        ref_year, base, base_q, unit = reference(frame, baseline, year)
         now, now_q, unit_now = _value(frame, year)
+        base_text = "no data" if base is None else format_value(base, base_q, unit or "")
+        if base is not None and ref_year != baseline:
+            base_text += f" ({ref_year})"
         rows.append(
             {
                 "indicator_id": ind_id,
@@ -86,7 +97,7 @@ def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year:
                 "objective": first["objective"],
                 "indicator": first["indicator"],
                 "answerable_from": first["answerable_from"],
-                "baseline_value": format_value(base, base_q, unit or "") if base is not None else "no data",
+                "baseline_value": base_text,
                 "review_value": format_value(now, now_q, unit_now or "") if now is not None else "no data",
                 "status": status,
                 "reason": reason,

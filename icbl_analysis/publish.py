@@ -168,18 +168,19 @@ section.active{display:block} h1{color:#1f5f8b;font-size:2.2em;margin:.2em 0} h2
 table{border-collapse:collapse;font-size:.95em} td,th{border-bottom:1px solid #ddd;padding:5px 8px;text-align:left}
 .status{color:#fff;padding:2px 8px;border-radius:3px}
 .foot{position:fixed;bottom:1vh;right:2vw;color:#888;font-size:.8em}
-.big{font-size:1.3em}
+.big{font-size:1.3em} .hero img{width:80vw;max-height:62vh;object-fit:contain}
 """
 SLIDE_JS = """
 const s=[...document.querySelectorAll('section')];let i=0;
 function show(n){i=Math.max(0,Math.min(s.length-1,n));s.forEach((x,k)=>x.classList.toggle('active',k===i));
-document.getElementById('n').textContent=(i+1)+' / '+s.length;}
+document.getElementById('n').textContent=(i+1)+' / '+s.length;history.replaceState(null,'','#'+(i+1));}
 document.addEventListener('keydown',e=>{if(['ArrowRight','PageDown',' '].includes(e.key))show(i+1);
-if(['ArrowLeft','PageUp'].includes(e.key))show(i-1);});document.addEventListener('click',()=>show(i+1));show(0);
+if(['ArrowLeft','PageUp'].includes(e.key))show(i-1);});document.addEventListener('click',()=>show(i+1));
+show((parseInt(location.hash.slice(1))||1)-1);
 """
 GOAL_SLIDE_CHARTS = {
     1: ["states_parties", "G1_I01"],
-    2: ["mbt_clearance_deadlines", "G2_I02"],
+    2: ["G2_I08", "G2_I02"],
     3: ["revisions_casualties_total", "G3_I05"],
     4: ["G4_I07"],
 }
@@ -196,7 +197,7 @@ def write_slides(staging: Path, params: dict) -> Path:
     ]
     board = staging / "overview" / "charts" / "status_board.png"
     if board.exists():
-        slides[0] += f"<div class='charts'>{_img(board)}</div>"
+        slides[0] += f"<div class='hero'>{_img(board)}</div>"
     slides[0] += "</section>"
     for goal, title in GOAL_TITLES.items():
         g = goals.get(str(goal), {"status": "insufficient data", "reason": ""})

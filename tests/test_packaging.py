@@ -1,0 +1,63 @@
+"""The project's own contracts: one dependency list, a described data folder, thin notebooks."""
+
+import json
+import re
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+
+from icbl_analysis.datasets import descriptor, table_names
+from icbl_analysis.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, REPO_DIR
+
+
+def test_environment_yml_installs_the_package_from_pyproject():
+    project = tomllib.loads((REPO_DIR / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((REPO_DIR / "environment.yml").read_text())
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python.removeprefix("python") == project["requires-python"]
+    pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert pip == ['-e ".[dev]"']  # the dependency list lives in pyproject.toml only
+    names = {re.split(r"[<>=\[]", d)[0] for d in project["dependencies"]}
+    assert {"jupyterlab", "pandas", "matplotlib", "seaborn", "papermill", "nbval"} <= names
+
+
+def test_every_data_file_is_described_and_every_table_exists():
+    described = {r["path"] for r in descriptor()["resources"]}
+    on_disk = {p.name for p in BUNDLED_DATA_DIR.glob("*.csv")}
+    assert on_disk <= described
+    for res in descriptor()["resources"]:
+        assert res.get("optional") or (BUNDLED_DATA_DIR / res["path"]).exists(), res["name"]
+        assert res["schema"]["fields"], res["name"]
+    assert "treaty_events" in table_names()
+
+
+def test_cited_tables_list_their_sources_with_access_dates():
+    for res in descriptor()["resources"]:
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        if "source_url" in fields:
+            assert res["sources"], res["name"]
+            assert all(s["accessed"] and s["path"].startswith("https://") for s in res["sources"])
+
+
+@pytest.mark.parametrize("name", ["overview", "goal1", "goal2", "goal3", "goal4", "country_profile"])
+def test_notebooks_are_thin_and_parameterised(name):
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert "review_year: int = 2015" in code[0].source
+    for cell in code[1:]:
+        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+        assert len(lines) <= 3, cell.source  # each cell a call into icbl_analysis
+        assert not any(ln.lstrip().startswith(("def ", "for ", "class ")) for ln in lines)
+    assert all(c.get("outputs", []) == [] for c in code)  # committed without outputs
+
+
+def test_indicator_catalogue_matches_the_plan():
+    plan = REPO_DIR.parent / "shared" / "strategic-plan.md"
+    rows = (BUNDLED_DATA_DIR / "indicators.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(rows) == 52
+    if plan.exists():  # CI has ../shared beside the clone
+        assert len(re.findall(r"^\| G\d\.I\d\d \|", plan.read_text(), re.M)) == 52
+    json.loads((BUNDLED_DATA_DIR / "datapackage.json").read_text())
