@@ -121,7 +121,8 @@ class Review:
     def show_status(self) -> None:
         table = self.goal_ratings()[["indicator_id", "indicator", "baseline_value", "review_value", "status", "reason"]]
         display(Markdown(f"## Indicators: {self.baseline} against {self.year}"))
-        display(_styled(table.rename(columns={"baseline_value": str(self.baseline), "review_value": str(self.year)})))
+        names = {"baseline_value": f"baseline {self.baseline}", "review_value": f"review {self.year}"}
+        display(_styled(table.rename(columns=names)))
         display(Markdown("## Objectives"))
         display(_styled(self.objectives()))
 

@@ -145,3 +145,24 @@ def test_markup_in_data_is_escaped_in_html(tmp_path, data_copy):
     html = (result.folder / "goal2.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(" in html
     assert "<script>alert(" not in html
+
+
+@pytest.mark.parametrize("year", [2011, 2026])
+def test_first_and_latest_review_years_run(tmp_path, year):
+    result = run_annual(year, out_root=tmp_path, pdf=False, progress=False)
+    assert result.failed == []
+    parties = value(result.folder / "goal1", "G1.I14", year)
+    assert parties == {2011: "157", 2026: "161"}[year]  # 2026: after the five withdrawals; Ukraine still counted
+
+
+def test_country_profiles(tmp_path):
+    from icbl_analysis.review import run_profiles
+
+    result = run_profiles(["Cambodia", "BLR"], 2015, out_root=tmp_path, pdf=False, progress=False)
+    assert result.failed == []
+    folder = result.folder
+    assert folder.name == "profiles-2015" and (folder / "profile_KHM.html").exists()
+    rows = read_csv(folder / "profile_BLR" / "obligations.csv")
+    stockpile = next(r for r in rows if r["obligation"] == "stockpile" and r["treaty"] == "MBT")
+    assert stockpile["status"] == "missed_outstanding"  # Belarus: deadline 1 March 2008, completed only in 2017
+    assert "Country profile: Cambodia" in (folder / "index.html").read_text(encoding="utf-8")
