@@ -69,10 +69,20 @@ def _report(result, label: str) -> int:
     return 0
 
 
+def _templates(args) -> int:
+    from .datasets import write_templates
+
+    written = write_templates(args.folder)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{len(written)} template(s) written to {args.folder} (existing files were left as they were)")
+    return 0
+
+
 def _validate(args) -> int:
     from .datasets import validate_folder
 
-    problems = validate_folder(args.folder)
+    problems = validate_folder(args.folder, partial=args.partial)
     for p in problems:
         print(p)
     if problems:
@@ -152,8 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_argument("--quiet", action="store_true", help="no progress bar")
     profiles.set_defaults(func=_profiles)
 
+    templates = sub.add_parser("templates", help="blank tables a researcher can fill in, written to a folder")
+    templates.add_argument("folder", help="folder to write them into (created if needed)")
+    templates.set_defaults(func=_templates)
+
     validate = sub.add_parser("validate", help="check every table of a data folder against datapackage.json")
     validate.add_argument("folder", nargs="?", help="data folder (default: the bundled data/)")
+    validate.add_argument("--partial", action="store_true", help="a researcher's folder: absent tables are fine")
     validate.set_defaults(func=_validate)
 
     params = sub.add_parser("params", help="list the parameters a notebook accepts")

@@ -47,6 +47,11 @@ def known_codes() -> set[str]:
     return set(country_table()["iso3"])
 
 
+def lookup_name(name) -> str | None:
+    """The code for a known spelling, or None."""
+    return _lookup().get(normalise(str(name))) if isinstance(name, str) else None
+
+
 def to_iso3(name: str, *, file: str | None = None, row: int | None = None, column: str | None = None) -> str:
     """The ISO3 (or other-area) code for a name or code; DataError naming the value if unknown."""
     code = _lookup().get(normalise(str(name)))

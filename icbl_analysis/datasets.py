@@ -99,6 +99,7 @@ def read_table(name: str, folder: str | Path | None = None, problems: list | Non
             if unknown:
                 raise DataError(f"unknown column(s) {unknown}; expected {list(by_name)}", file=str(path), row=1)
             rows = []
+            country_cols = {fk["fields"] for fk in res["schema"].get("foreignKeys", [])}
             for line_no, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
@@ -107,7 +108,7 @@ def read_table(name: str, folder: str | Path | None = None, problems: list | Non
                         f"has {len(cells)} cells, the header has {len(header)}", file=str(path), row=line_no
                     )
                 try:
-                    rows.append(_parse_row(line_no, header, cells, by_name, path))
+                    rows.append(_parse_row(line_no, header, cells, by_name, path, country_cols))
                 except DataError as exc:
                     if problems is None:
                         raise
@@ -127,10 +128,23 @@ def read_table(name: str, folder: str | Path | None = None, problems: list | Non
     return frame
 
 
-def _parse_row(line_no: int, header: list, cells: list, by_name: dict, path: Path) -> dict:
+def _parse_row(line_no: int, header: list, cells: list, by_name: dict, path: Path, country_cols=()) -> dict:
     record = {"_line": line_no}
     for col, raw in zip(header, cells, strict=False):
         raw = raw.strip()
+        if col in country_cols and raw and not re.fullmatch(r"[A-Z]{3}", raw):
+            from .countries import lookup_name
+
+            code = lookup_name(raw)  # a researcher may write "Lao PDR" where a code is expected
+            if code is None:
+                raise DataError(
+                    "unknown country or area: neither a code nor a name in data/countries.csv",
+                    file=str(path),
+                    row=line_no,
+                    column=col,
+                    value=raw,
+                )
+            raw = code
         field = by_name[col]
         where = {"file": str(path), "row": line_no, "column": col, "value": raw}
         if raw == "":
@@ -265,3 +279,47 @@ def _merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
         merged = merged.drop_duplicates(subset=res["schema"]["primaryKey"], keep="first")
     merged.attrs["source_file"] = user.attrs.get("source_file")
     return merged
+
+
+USER_TABLES = [
+    "monitor_facts",
+    "treaty_events",
+    "clearance_events",
+    "stockpile_events",
+    "retained_mines",
+    "use_reports",
+    "researcher_indicators",
+]
+
+
+def template_text(name: str) -> str:
+    """The header line of a table: a blank template a researcher fills in."""
+    return ",".join(f["name"] for f in resource(name)["schema"]["fields"]) + "\n"
+
+
+def write_templates(folder: str | Path) -> list[Path]:
+    """Blank templates of the tables a researcher may supply, in `folder`; existing files are kept."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in USER_TABLES:
+        path = folder / resource(name)["path"]
+        if not path.exists():
+            path.write_text(template_text(name), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def describe_columns(name: str) -> str:
+    """A Markdown table of a table's columns: type, required, allowed values, meaning."""
+    lines = ["| column | type | required | allowed | meaning |", "|---|---|---|---|---|"]
+    for f in resource(name)["schema"]["fields"]:
+        c = f.get("constraints", {})
+        allowed = ", ".join(c["enum"]) if "enum" in c else (f"pattern {c['pattern']}" if "pattern" in c else "")
+        if "minimum" in c or "maximum" in c:
+            allowed = f"{c.get('minimum', '')}..{c.get('maximum', '')}"
+        lines.append(
+            f"| {f['name']} | {f['type']} | {'yes' if c.get('required') else ''} | {allowed} | "
+            f"{f.get('description', '')} |"
+        )
+    return "\n".join(lines)

@@ -136,3 +136,34 @@ def test_researcher_indicator_template_is_documented():
 
     header = (BUNDLED_DATA_DIR / "templates" / "researcher_indicators.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "indicator_id,year,value,unit,source,note"
+
+
+def test_names_are_accepted_where_codes_are_expected(tmp_path):
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "monitor_facts.csv").write_text(
+        "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
+        "casualties_total,2026,Lao PDR,41,casualties,,LM2027,https://example.org/lm2027,draft,\n"
+        "casualties_total,2026,Atlantis,1,casualties,,LM2027,https://example.org/lm2027,draft,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"mine/monitor_facts.csv, row 3, column 'place', value 'Atlantis': unknown"):
+        read_table("monitor_facts", user)
+    path = user / "monitor_facts.csv"
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
+    assert list(read_table("monitor_facts", user)["place"]) == ["LAO"]
+
+
+def test_templates_match_the_schema_and_never_overwrite(tmp_path):
+    from icbl_analysis.datasets import USER_TABLES, resource, write_templates
+    from icbl_analysis.paths import BUNDLED_DATA_DIR
+
+    for name in USER_TABLES:
+        header = (BUNDLED_DATA_DIR / "templates" / resource(name)["path"]).read_text(encoding="utf-8").strip()
+        assert header.split(",") == [f["name"] for f in resource(name)["schema"]["fields"]]
+    (tmp_path / "monitor_facts.csv").write_text("my own rows\n", encoding="utf-8")
+    written = write_templates(tmp_path)
+    assert len(written) == len(USER_TABLES) - 1
+    assert (tmp_path / "monitor_facts.csv").read_text(encoding="utf-8") == "my own rows\n"
+    problems = validate_folder(tmp_path, partial=True)  # blank templates are valid; the odd file is not
+    assert [(p.row, "missing required column" in str(p)) for p in problems] == [(1, True)]
