@@ -120,3 +120,18 @@ def test_two_line_question_from_the_issue():
     assert oman["party_since"] == date(2014, 8, 20)
     assert oman["stockpile_deadline"] == date(2019, 2, 1)
     assert oman["clearance_deadline"] == date(2025, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "treaty, iso3, chosen, other",
+    [
+        ("MBT", "TON", date(2025, 6, 25), "2025-06-26"),  # sources differ between 25 and 26 June 2025
+        ("MBT", "ARG", date(1999, 9, 14), "1999-07-21"),  # LM2004's date contradicts its own entry into force
+        ("MBT", "SWE", date(1998, 11, 30), "1998-11-25"),  # treaty secretariat preferred over the Monitor
+        ("CCM", "IRQ", date(2013, 5, 14), "2013-05-15"),  # Monitor/CMC against Iraq's mine action agency
+    ],
+)
+def test_where_sources_disagree_the_choice_is_pinned_and_the_other_recorded(events, treaty, iso3, chosen, other):
+    row = t.membership(events, treaty).set_index("iso3").loc[iso3]
+    assert row["deposit"] == chosen
+    assert other in row["conflicts"]
