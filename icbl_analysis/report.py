@@ -154,7 +154,9 @@ class Review:
                 "folder, add one row per indicator and year, and pass the folder as `user_data_dir`."
             )
         )
-        display(_styled(gaps[["indicator_id", "indicator", "status", "reason"]]))
+        needed = self.data.indicators.set_index("id")["measure"]
+        table = gaps.assign(data_that_would_answer_it=gaps["indicator_id"].map(needed))
+        display(_styled(table[["indicator_id", "indicator", "data_that_would_answer_it", "status", "reason"]]))
 
     # --- charts -------------------------------------------------------------------------
     def _show(self, fig, data: pd.DataFrame, name: str) -> None:
