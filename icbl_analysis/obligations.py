@@ -93,8 +93,6 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
     Columns: iso3, state, treaty, entry_into_force, original_deadline, deadline, extensions,
     completed, status, days_to_deadline, reason.
     """
-    from .countries import name_of
-
     on = treaties.as_date(on)
     eifs = _entry_into_force(events, treaty)
     rows = []
@@ -109,22 +107,26 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
         status, reason = _status(completed, deadline, n_ext, on, "clearance")
         if reopened:
             reason += f"; declared complete on {reopened:%d %B %Y}, re-opened by a later extension"
-        rows.append(
-            {
-                "iso3": iso3,
-                "state": name_of(iso3),
-                "treaty": treaty,
-                "entry_into_force": eif,
-                "original_deadline": original,
-                "deadline": deadline,
-                "extensions": n_ext,
-                "completed": completed,
-                "status": status,
-                "days_to_deadline": (deadline - on).days if deadline and not completed else None,
-                "reason": reason,
-            }
-        )
+        row = _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason)
+        rows.append(row | {"days_to_deadline": (deadline - on).days if deadline and not completed else None})
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason) -> dict:
+    from .countries import name_of
+
+    return {
+        "iso3": iso3,
+        "state": name_of(iso3),
+        "treaty": treaty,
+        "entry_into_force": eif,
+        "original_deadline": original,
+        "deadline": deadline,
+        "extensions": n_ext,
+        "completed": completed,
+        "status": status,
+        "reason": reason,
+    }
 
 
 def _entry_into_force(events: pd.DataFrame, treaty: str) -> dict[str, date]:
@@ -168,8 +170,6 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
     A completion reported before a recorded missed deadline was partial (Belarus destroyed its
     non-PFM mines in 2006, then missed its 2008 deadline): only completions after it count.
     """
-    from .countries import name_of
-
     on = treaties.as_date(on)
     eifs = _entry_into_force(events, treaty)
     rows = []
@@ -188,21 +188,8 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
         completed = min(r["when"] for r in done) if done else None
         quantities = [r["quantity"] for r in done if r["quantity"] is not None and not pd.isna(r["quantity"])]
         status, reason = _status(completed, deadline, n_ext, on, "stockpile destruction")
-        rows.append(
-            {
-                "iso3": iso3,
-                "state": name_of(iso3),
-                "treaty": treaty,
-                "entry_into_force": eif,
-                "original_deadline": original,
-                "deadline": deadline,
-                "extensions": n_ext,
-                "completed": completed,
-                "quantity_destroyed": max(quantities) if quantities else None,
-                "status": status,
-                "reason": reason,
-            }
-        )
+        row = _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason)
+        rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None})
     return pd.DataFrame(rows)
 
 

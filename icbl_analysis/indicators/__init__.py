@@ -1,6 +1,8 @@
 """The plan's indicators, computed per year from the loaded data.
 
-Each public indicator has one function in its goal's module, registered with `@indicator("G1.I01")`.
+An indicator that is one Monitor metric names it in data/indicators.csv (`monitor_metric`) and is read
+with the chosen vintage; any other public indicator has one function in its goal's module, registered
+with `@indicator("G1.I01")`.
 Every function takes (data, years, vintage) and returns one row per year with the columns in
 `COLUMNS`; a year the record does not cover has value None (a gap stays a gap).
 Indicators the public record cannot answer are read from the researcher's own table.
@@ -55,7 +57,8 @@ def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
 def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
     """Every indicator (or those in `ids`) for every year: one long table with the catalogue's
     goal, objective and text, and how the value was answered ('public', 'researcher', 'none')."""
-    from . import goal1, goal2, goal3, goal4  # noqa: F401  (registers the functions)
+    from . import goal1, goal2  # noqa: F401  (registers the functions)
+    from .common import from_facts
 
     years = list(years)
     frames = []
@@ -64,6 +67,8 @@ def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
             continue
         if entry.id in REGISTRY:
             frame = REGISTRY[entry.id](data, years, vintage)
+        elif isinstance(entry.monitor_metric, str) and entry.monitor_metric:
+            frame = from_facts(data, entry.monitor_metric, years, vintage)
         else:
             frame = _researcher_values(data, entry.id, years)
         frame = frame.copy()

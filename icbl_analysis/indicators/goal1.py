@@ -6,7 +6,6 @@ from datetime import date
 
 from .. import obligations, treaties
 from . import indicator, rows_frame
-from .common import from_facts
 
 UNTC = "treaty_events.csv (depositary and Monitor records, cited per row)"
 
@@ -39,21 +38,6 @@ def new_ccm_states_parties(data, years, vintage):
 @indicator("G1.I14")
 def mbt_states_parties(data, years, vintage):
     return _parties_rows(data, "MBT", years, new_only=False)
-
-
-@indicator("G1.I03")
-def government_use(data, years, vintage):
-    return from_facts(data, "use_governments_apm", years, vintage)
-
-
-@indicator("G1.I04")
-def nsag_use(data, years, vintage):
-    return from_facts(data, "use_nsag_apm", years, vintage)
-
-
-@indicator("G1.I09")
-def stockpile_destruction_funding(data, years, vintage):
-    return from_facts(data, "stockpile_destruction_funding", years, vintage)
 
 
 def _stockpile_completed(data, treaty: str, years):

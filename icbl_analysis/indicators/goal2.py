@@ -23,21 +23,6 @@ def land_released(data, years, vintage):
     return rows_frame(rows)
 
 
-@indicator("G2.I04")
-def national_funding(data, years, vintage):
-    return from_facts(data, "funding_national", years, vintage)
-
-
-@indicator("G2.I05")
-def international_funding(data, years, vintage):
-    return from_facts(data, "funding_international", years, vintage)
-
-
-@indicator("G2.I07")
-def contaminated_states(data, years, vintage):
-    return from_facts(data, "states_mine_contaminated", years, vintage)
-
-
 def _completions(data, treaty: str, years):
     table = obligations.completions_by_year(data.clearance_events, "completion_declared", treaty, years)
     return rows_frame(
