@@ -19,9 +19,9 @@ $(STAMP): pyproject.toml
 review: $(STAMP)  ## build the environment if needed, then the annual review (YEAR=2015) into outputs/
 	$(BIN)/icbl-review annual --year $(YEAR)
 
-test: $(STAMP)  ## build the environment if needed, then lint and run the whole test suite
+test: $(STAMP)  ## build the environment if needed, then lint, the test suite, and every notebook top to bottom (nbval)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	ICBL_OUTPUTS_DIR=$$(mktemp -d) $(BIN)/python -m pytest tests notebooks --nbval-lax
 
 lint: $(STAMP)  ## ruff only
 	$(BIN)/ruff check .
