@@ -123,6 +123,9 @@ class Review:
         display(Markdown(f"## Indicators: {self.baseline} against {self.year}"))
         names = {"baseline_value": f"baseline {self.baseline}", "review_value": f"review {self.year}"}
         display(_styled(table.rename(columns=names)))
+        self.show_objectives()
+
+    def show_objectives(self) -> None:
         display(Markdown("## Objectives"))
         display(_styled(self.objectives()))
 

@@ -76,7 +76,8 @@ BODIES = {
         "review.show_key_numbers()",
         "review.chart_states_parties()",
         'review.chart_revisions("casualties_total", "Mine/ERW casualties per year: first published and latest")',
-        "rp.display(review.objectives())",
+        "review.chart_world_map()",
+        "review.show_objectives()",
         "review.save()",
     ],
 }
