@@ -166,3 +166,16 @@ def test_country_profiles(tmp_path):
     stockpile = next(r for r in rows if r["obligation"] == "stockpile" and r["treaty"] == "MBT")
     assert stockpile["status"] == "missed_outstanding"  # Belarus: deadline 1 March 2008, completed only in 2017
     assert "Country profile: Cambodia" in (folder / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "vintage, sentence",
+    [
+        ("latest", "6,971 mine/ERW casualties were recorded in 2015 (Landmine Monitor 2020)."),
+        ("LM2017", "6,967 mine/ERW casualties were recorded in 2015 (Landmine Monitor 2017)."),
+    ],
+)
+def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
+    result = run_annual(2015, vintage=vintage, out_root=tmp_path, notebooks=["goal3"], pdf=False, progress=False)
+    summary = json.loads((result.folder / "goal3" / "summary.json").read_text())
+    assert sentence in summary["key_numbers"]
