@@ -21,7 +21,7 @@ TABLES = {
     "clearance_events": ["clearance_mbt.csv", "clearance_ccm.csv"],
     "stockpile_events": ["stockpile_mbt.csv", "stockpile_ccm.csv"],
     "retained_mines": ["retained_mines.csv", "retained_mines_extra.csv"],
-    "monitor_facts": ["facts_casualties_land.csv", "facts_funding_use.csv", "facts_extra.csv"],
+    "monitor_facts": ["facts_casualties_land.csv", "facts_funding_use.csv", "facts_extra.csv", "facts_extra2.csv"],
     "use_reports": ["use_reports.csv"],
 }
 
