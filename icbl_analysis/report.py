@@ -20,7 +20,6 @@ from .countries import name_of
 from .data import load_data
 from .errors import DataError
 from .facts import check_vintage, edition_label, format_value
-from .paths import data_dir as resolve_data_dir
 from .paths import outputs_dir
 
 FIRST_YEAR, LAST_YEAR = 1997, 2026
@@ -38,7 +37,6 @@ def check_parameters(
     vintage: str,
     data_dir: str = "",
     user_data_dir: str = "",
-    country: str | None = None,
 ) -> None:
     """Refuse bad parameters with one clear message, before any work starts."""
     for name, value in (("review_year", review_year), ("baseline_year", baseline_year)):
@@ -55,8 +53,6 @@ def check_parameters(
         raise DataError("the data folder does not exist", column="data_dir", value=data_dir)
     if user_data_dir and not Path(user_data_dir).expanduser().is_dir():
         raise DataError("the researcher's data folder does not exist", column="user_data_dir", value=user_data_dir)
-    if country is not None:
-        name_of(country)
 
 
 def esc(text) -> str:
@@ -65,7 +61,7 @@ def esc(text) -> str:
 
 
 class Review:
-    """One goal review (goal 1-4), the overview (goal=None) or a country profile."""
+    """One goal review (goal 1-4) or the overview of all goals (goal=None)."""
 
     def __init__(
         self,
@@ -97,11 +93,10 @@ class Review:
         title = f"Goal {self.goal}: {GOAL_TITLES[self.goal]}" if self.goal else "Strategic plan 2012-2015: overview"
         named = {"first": "as first published", "latest": "latest edition"}
         vintage = named[self.vintage] if self.vintage in named else edition_label(self.vintage)
-        folder = resolve_data_dir(str(self.data.folder))
         display(
             Markdown(
                 f"# {title}\n\n**Review year {self.year}** against the baseline {self.baseline}. "
-                f"Monitor figures: {vintage}. Data: `{folder.name}/`"
+                f"Monitor figures: {vintage}. Data: `{self.data.folder.name}/`"
                 + (f" plus researcher data `{self.data.user_dir}`" if self.data.user_dir else "")
                 + ". Treaty counts are by deposit of the instrument (the Monitor's count) unless stated."
             )
@@ -169,7 +164,8 @@ class Review:
         plt.close(fig)
 
     def chart_states_parties(self) -> None:
-        last = max(self.year, min(LAST_YEAR, date.today().year))
+        latest_event = max(d.year for d in self.data.treaty_events["date"])  # the data's reach, not today's date
+        last = max(self.year, latest_event)
         fig, data = charts.parties_over_time(self.data.treaty_events, 1997, last, highlight=self.year)
         self._show(fig, data, "states_parties")
 
