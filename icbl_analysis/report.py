@@ -342,4 +342,16 @@ def _styled(frame: pd.DataFrame):
     styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     if "status" in frame:
         styler = styler.map(colour, subset=["status"])
+    links = [c for c in frame.columns if c in ("source_url", "source")]
+    if links:
+        styler = styler.format(_link, subset=links, na_rep="")
     return styler
+
+
+def _link(url) -> str:
+    """A source URL as a short link naming its site (the full address stays in the CSV outputs)."""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return esc(url)
+    site = url.split("/")[2].removeprefix("www.")
+    return f'<a href="{esc(url)}">{esc(site)}</a>'
+
