@@ -49,9 +49,11 @@ def apply_style() -> None:
     matplotlib.rcParams.update(STYLE)
 
 
-def _footer(fig, source: str) -> None:
+def _footer(fig, source: str, bottom_inches: float = 0.0) -> None:
+    """The source line at the foot of every chart; `bottom_inches` reserves room for a legend above it."""
     fig.text(0.01, 0.01, f"Source: {source}", fontsize=8, color="#555555", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    height = fig.get_size_inches()[1]
+    fig.tight_layout(rect=(0, 0.05 * 4.8 / height + bottom_inches / height, 1, 1))
 
 
 def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path | None) -> dict:
@@ -156,11 +158,18 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str):
         plt.Line2D([], [], color=PALETTE["CCM"], lw=3, label="extensions"),
         plt.Line2D([], [], color=PALETTE["on track"], marker="D", ls="", label="completed on time"),
         plt.Line2D([], [], color=PALETTE["off track"], marker="D", ls="", label="completed late"),
+        plt.Line2D([], [], color=PALETTE["off track"], marker="X", ls="", ms=8, label="deadline missed, not completed"),
         plt.Line2D([], [], color="#555555", ls="--", label=f"review date {on:%d %b %Y}"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=5, frameon=False, fontsize=8)
+    fig.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.3 / height), ncol=3, frameon=False, fontsize=8
+    )
     ax.grid(axis="y", visible=False)
-    _footer(fig, "treaty secretariats and Monitor country profiles (data/clearance_events.csv, stockpile_events.csv).")
+    _footer(
+        fig,
+        "treaty secretariats and Monitor country profiles (data/clearance_events.csv, stockpile_events.csv).",
+        bottom_inches=0.6,
+    )
     return fig, hist
 
 
@@ -286,7 +295,7 @@ def use_chart(use_reports: pd.DataFrame, weapon: str = "apm"):
                 bottom = data[actor] if bottom is None else bottom + data[actor]
         ax.legend(frameon=False)
     weapon_name = "antipersonnel mines" if weapon == "apm" else "cluster munitions"
-    ax.set_title(f"Countries where new use of {weapon_name} was reported, by Monitor edition")
+    ax.set_title(f"New use of {weapon_name} reported, by Monitor edition")
     ax.set_ylabel("countries (as listed in the data)")
     ax.tick_params(axis="x", rotation=45)
     _footer(fig, "Monitor ban-policy findings (data/use_reports.csv); only the rows collected so far.")

@@ -354,4 +354,3 @@ def _link(url) -> str:
         return esc(url)
     site = url.split("/")[2].removeprefix("www.")
     return f'<a href="{esc(url)}">{esc(site)}</a>'
-
