@@ -298,16 +298,37 @@ def template_text(name: str) -> str:
 
 
 def write_templates(folder: str | Path) -> list[Path]:
-    """Blank templates of the tables a researcher may supply, in `folder`; existing files are kept."""
+    """Blank templates of the tables a researcher may supply, and a README describing their columns,
+    in `folder`; existing files are kept."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    files = {resource(name)["path"]: template_text(name) for name in USER_TABLES} | {"README.md": templates_readme()}
     written = []
-    for name in USER_TABLES:
-        path = folder / resource(name)["path"]
+    for filename, text in files.items():
+        path = folder / filename
         if not path.exists():
-            path.write_text(template_text(name), encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+def templates_readme() -> str:
+    """How to fill the templates, and every column of every table a researcher may supply."""
+    parts = [
+        "# Templates for a researcher's own data\n",
+        "Blank tables in the shape of `data/`. Copy the ones you need into a folder of your own (or run",
+        "`icbl-review templates my_folder`) and add rows. `icbl-review validate --partial my_folder` checks",
+        "them; `icbl-review annual --user-data my_folder` checks them too and refuses any row that",
+        "contradicts the bundled data, naming file, row, column and value. Country columns take ISO3 codes",
+        'or any spelling in `data/countries.csv` ("Lao PDR", "Côte d\'Ivoire"). Every row needs a source.\n',
+        "`researcher_indicators.csv` answers the indicators the public record cannot (statements, media,",
+        "participation, website visits...: `answerable_from = researcher` in `data/indicators.csv`); once",
+        "supplied they are rated like the rest.\n",
+    ]
+    for name in USER_TABLES:
+        res = resource(name)
+        parts.append(f"## {res['path']}: {res.get('title', name)}\n\n{describe_columns(name)}\n")
+    return "\n".join(parts)
 
 
 def describe_columns(name: str) -> str:

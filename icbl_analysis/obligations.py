@@ -9,7 +9,6 @@ from datetime import date
 import pandas as pd
 
 from . import treaties
-from .errors import DataError
 
 OBLIGATION_STATUSES = [
     "not_applicable",
@@ -234,8 +233,3 @@ def retained_by_state(retained: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = retained[(retained["year"] == year) & (retained["iso3"] != "WLD")]
     rows = rows.sort_values(["iso3", "edition"], na_position="last").drop_duplicates("iso3")
     return rows[["iso3", "state", "year", "quantity", "qualifier", "edition", "source_url"]].reset_index(drop=True)
-
-
-def check_treaty(treaty: str) -> None:
-    if treaty not in treaties.RULES:
-        raise DataError(f"unknown treaty; use one of {sorted(treaties.RULES)}", column="treaty", value=treaty)

@@ -163,7 +163,14 @@ def test_templates_match_the_schema_and_never_overwrite(tmp_path):
         assert header.split(",") == [f["name"] for f in resource(name)["schema"]["fields"]]
     (tmp_path / "monitor_facts.csv").write_text("my own rows\n", encoding="utf-8")
     written = write_templates(tmp_path)
-    assert len(written) == len(USER_TABLES) - 1
+    assert len(written) == len(USER_TABLES)  # the other templates and the README
     assert (tmp_path / "monitor_facts.csv").read_text(encoding="utf-8") == "my own rows\n"
     problems = validate_folder(tmp_path, partial=True)  # blank templates are valid; the odd file is not
     assert [(p.row, "missing required column" in str(p)) for p in problems] == [(1, True)]
+
+
+def test_bundled_templates_readme_is_current():
+    from icbl_analysis.datasets import templates_readme
+    from icbl_analysis.paths import BUNDLED_DATA_DIR
+
+    assert (BUNDLED_DATA_DIR / "templates" / "README.md").read_text(encoding="utf-8") == templates_readme()
