@@ -120,6 +120,16 @@ class Review:
         display(_styled(table.rename(columns=names)))
         self.show_objectives()
 
+    def goals(self) -> pd.DataFrame:
+        """Goal ratings rolled up from their indicators (the worst rating with data)."""
+        rolled = assess.roll_up(self.goal_ratings(), "goal")
+        rolled.insert(1, "goal_title", rolled["goal"].map(GOAL_TITLES))
+        return rolled
+
+    def show_goals(self) -> None:
+        display(Markdown("## The four goals"))
+        display(_styled(self.goals()))
+
     def show_objectives(self) -> None:
         display(Markdown("## Objectives"))
         display(_styled(self.objectives()))

@@ -73,6 +73,7 @@ BODIES = {
     ],
     "overview": [
         "review.chart_status_board()",
+        "review.show_goals()",
         "review.show_key_numbers()",
         "review.chart_states_parties()",
         'review.chart_revisions("casualties_total", "Mine/ERW casualties per year: first published and latest")',
