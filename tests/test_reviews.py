@@ -179,3 +179,24 @@ def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
     result = run_annual(2015, vintage=vintage, out_root=tmp_path, notebooks=["goal3"], pdf=False, progress=False)
     summary = json.loads((result.folder / "goal3" / "summary.json").read_text())
     assert sentence in summary["key_numbers"]
+
+
+def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_path):
+    from icbl_analysis import assess, indicators
+    from icbl_analysis.data import load_data
+
+    user = tmp_path / "records"
+    user.mkdir()
+    (user / "researcher_indicators.csv").write_text(
+        "indicator_id,year,value,unit,source,note\n"
+        "G4.I03,2011,250000,visits,web analytics export 2012-01,\n"
+        "G4.I03,2015,310000,visits,web analytics export 2016-01,\n",
+        encoding="utf-8",
+    )
+    data = load_data(user_dir=user)
+    values = indicators.compute(data, range(2011, 2016), ids={"G4.I03"})
+    rating = assess.rate_all(values, data.indicators, 2011, 2015).iloc[0]
+    assert (rating["status"], rating["baseline_value"], rating["review_value"]) == ("on track", "250,000", "310,000")
+    result = run_annual(2015, user_dir=user, out_root=tmp_path / "out", notebooks=["goal4"], pdf=False, progress=False)
+    ratings = {r["indicator_id"]: r["status"] for r in read_csv(result.folder / "goal4" / "ratings.csv")}
+    assert ratings["G4.I03"] == "on track"

@@ -48,7 +48,7 @@ def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
                     "value": float(r["value"]),
                     "unit": r["unit"],
                     "source_url": r["source"],
-                    "note": r["note"] or "researcher's own records",
+                    "note": r["note"] if isinstance(r["note"], str) else "researcher's own records",
                 }
             )
     return rows_frame(rows)
