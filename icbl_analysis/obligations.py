@@ -106,6 +106,16 @@ def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str
         status, reason = _status(completed, deadline, n_ext, on, "clearance")
         if reopened:
             reason += f"; declared complete on {reopened:%d %B %Y}, re-opened by a later extension"
+        residual = [
+            r["when"]
+            for r in hist
+            if r["event"] == "residual_contamination_reported"
+            and r["when"] is not None
+            and r["when"] <= on
+            and (completed is None or r["when"] > completed)
+        ]
+        if residual:
+            reason += f"; residual or new contamination reported ({max(residual):%Y})"
         row = _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason)
         rows.append(row | {"days_to_deadline": (deadline - on).days if deadline and not completed else None})
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)

@@ -77,3 +77,13 @@ def test_period_end_of_partial_dates():
     assert o.period_end("2002-04") == date(2002, 4, 30)
     assert o.period_end("2002-04-11") == date(2002, 4, 11)
     assert o.period_end(None) is None
+
+
+def test_quick_start_functions_for_jupyterlab():
+    import icbl_analysis as icbl
+
+    status = icbl.clearance_status("MBT", on="2015-12-31").set_index("iso3")
+    assert status.at["MOZ", "status"] == "completed_late"
+    assert icbl.stockpile_status("MBT", on="2011-12-31").set_index("iso3").at["UKR", "status"] == "missed_outstanding"
+    assert icbl.revisions("casualties_total", 2013)["edition"].iloc[0] == "LM2014"
+    assert icbl.series("casualties_total", vintage="first").set_index("period").at["2012", "value"] == 3628
