@@ -11,6 +11,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import MaxNLocator
 
 from . import treaties
 from .facts import edition_label
@@ -193,10 +194,14 @@ def trend(series_frame: pd.DataFrame, title: str, ylabel: str, years, highlight:
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_title(title)
     ax.set_ylabel(ylabel)
+    if values.notna().any() and (values.dropna() % 1 == 0).all():
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of states: no half states
     editions = sorted({e for e in data.get("edition", pd.Series(dtype=str)).dropna()})
-    source = (
-        ("Monitor editions " + ", ".join(edition_label(e) for e in editions)) if editions else "data/ tables (see CSV)"
-    )
+    tables = sorted({s for s in data.get("source_url", pd.Series(dtype=str)).dropna() if not s.startswith("http")})
+    if editions:
+        source = "Monitor editions " + ", ".join(edition_label(e) for e in editions)
+    else:
+        source = "; ".join(tables) if tables else "data/ tables (see CSV)"
     _footer(fig, source + ".")
     return fig, data
 

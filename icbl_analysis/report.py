@@ -187,7 +187,11 @@ class Review:
         frame = self.values[self.values["indicator_id"] == indicator_id]
         title = f"{indicator_id}: {frame.iloc[0]['indicator']}"
         fig, data = charts.trend(
-            frame[["year", "value", "qualifier", "edition"]], _wrap(title), ylabel, self.years, highlight=self.year
+            frame[["year", "value", "qualifier", "edition", "source_url"]],
+            _wrap(title),
+            ylabel,
+            self.years,
+            highlight=self.year,
         )
         self._show(fig, data, indicator_id.replace(".", "_"))
 
