@@ -292,23 +292,27 @@ def ordinal(events: pd.DataFrame, treaty: str, iso3: str) -> int:
 def parties_by_year(events: pd.DataFrame, treaty: str, years, basis: str = "deposit") -> pd.DataFrame:
     """States Parties at the end of each year, with joiners and leavers in the year."""
     _check_basis(basis)
-    table = membership(events, treaty)
+    members = [r._asdict() for r in membership(events, treaty).itertuples()]
+    parties = PARTY_STATUSES[basis]
+
+    def statuses(day: date) -> dict[str, str]:
+        return {m["iso3"]: status_on(m, day) for m in members}
+
     rows = []
     for year in years:
-        end, start = date(year, 12, 31), date(year - 1, 12, 31)
-        now = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), end) in PARTY_STATUSES[basis]}
-        before = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), start) in PARTY_STATUSES[basis]}
-        unsure = sorted(r.iso3 for r in table.itertuples() if status_on(r._asdict(), end) == "undetermined")
-        was_unsure = {r.iso3 for r in table.itertuples() if status_on(r._asdict(), start) == "undetermined"}
+        before, now = statuses(date(year - 1, 12, 31)), statuses(date(year, 12, 31))
+        in_now = {c for c, s in now.items() if s in parties}
+        in_before = {c for c, s in before.items() if s in parties}
+        was_unsure = {c for c, s in before.items() if s == "undetermined"}
         rows.append(
             {
                 "year": year,
                 "treaty": treaty,
                 "basis": basis,
-                "states_parties": len(now),
-                "joined": sorted(now - before - was_unsure),  # a state confirmed late did not join that year
-                "left": sorted(before - now),
-                "undetermined": unsure,
+                "states_parties": len(in_now),
+                "joined": sorted(in_now - in_before - was_unsure),  # a state confirmed late did not join that year
+                "left": sorted(in_before - in_now),
+                "undetermined": sorted(c for c, s in now.items() if s == "undetermined"),
             }
         )
     return pd.DataFrame(rows)
