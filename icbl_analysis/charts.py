@@ -404,3 +404,37 @@ def world_status_map(events: pd.DataFrame, on: date):
     _footer(fig, "treaty_events.csv (counted from deposit); outlines: Natural Earth 1:10m admin 0, simplified.")
     data = pd.DataFrame(rows).sort_values("iso3").drop_duplicates("iso3").reset_index(drop=True)
     return fig, data
+
+
+def coverage_chart(table: pd.DataFrame, title: str):
+    """A grid of indicators by year: filled where a cited value exists (labelled with its edition),
+    pale where the public record collected has none. `table` comes from `indicators.coverage`."""
+    apply_style()
+    years = [c for c in table.columns if isinstance(c, int)]
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(years) + 3), 0.32 * len(table) + 1.6))
+    for i, row in table.reset_index(drop=True).iterrows():
+        for j, year in enumerate(years):
+            cell = row[year]
+            colour = {"": "#e6e9ed", "derived": PALETTE["neutral"]}.get(cell, PALETTE["MBT"])
+            ax.add_patch(plt.Rectangle((j, -i - 0.9), 0.94, 0.82, color=colour))
+            text = "gap" if not cell else ("table" if cell == "derived" else cell)
+            ax.text(
+                j + 0.47,
+                -i - 0.49,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#7a8794" if not cell else "white",
+            )
+    ax.set_xlim(0, len(years))
+    ax.set_ylim(-len(table) - 0.1, 0.1)
+    ax.set_xticks([j + 0.47 for j in range(len(years))], [str(y) for y in years])
+    ax.xaxis.tick_top()
+    ax.set_yticks([-i - 0.5 for i in range(len(table))], list(table["indicator_id"]))
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title, pad=24)
+    _footer(fig, "data/monitor_facts.csv (edition of each value) and the treaty and obligation tables ('table').")
+    return fig, table

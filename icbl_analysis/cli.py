@@ -124,6 +124,32 @@ def _parties(args) -> int:
     return 0
 
 
+def _coverage(args) -> int:
+    from . import indicators
+    from .data import load_data
+    from .report import check_parameters
+
+    check_parameters(args.to_year, args.from_year, args.vintage, args.data or "", args.user_data or "")
+    if args.csv and Path(args.csv).exists():
+        raise DataError(
+            "the file exists; choose another name (nothing was overwritten)", column="--csv", value=args.csv
+        )
+    data = load_data(args.data, args.user_data)
+    years = list(range(args.from_year, args.to_year + 1))
+    table = indicators.coverage(indicators.compute(data, years, args.vintage))
+    shown = table.drop(columns="indicator").replace("", "-")
+    print(shown.to_string(index=False))
+    cells = table[years].to_numpy()
+    print(
+        f"{(cells == '').sum()} of {cells.size} indicator-years have no cited value ({args.vintage} vintage); "
+        "'derived' = computed from the treaty and obligation tables"
+    )
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="icbl-review", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -174,6 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser("params", help="list the parameters a notebook accepts")
     params.add_argument("notebook", help="a notebook name (goal1, overview, ...) or path")
     params.set_defaults(func=_params)
+
+    cover = sub.add_parser("coverage", help="which years each public indicator has a cited value for")
+    cover.add_argument("--from", dest="from_year", type=int, default=2011, help="first year (default 2011)")
+    cover.add_argument("--to", dest="to_year", type=int, default=2015, help="last year (default 2015)")
+    for flag in ("--vintage", "--data", "--user-data"):
+        cover.add_argument(flag, **annual_options[flag])
+    cover.add_argument("--csv", help="also write the table to this new CSV file")
+    cover.set_defaults(func=_coverage)
 
     parties = sub.add_parser("states-parties", help="States Parties of a treaty on a date")
     parties.add_argument("--treaty", default="MBT", choices=["MBT", "CCM"])

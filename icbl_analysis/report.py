@@ -224,6 +224,22 @@ class Review:
         fig, data = charts.use_chart(self.data.use_reports, weapon)
         self._show(fig, data, f"use_{weapon}")
 
+    def chart_coverage(self) -> None:
+        """Which years of the review the public record answers, indicator by indicator."""
+        table = indicators.coverage(self.values if self.goal is None else self.values[self.values["goal"] == self.goal])
+        gaps = int((table[self.years] == "").to_numpy().sum())
+        display(
+            Markdown(
+                "## Where the public record answers\n\n"
+                f"Each cell is one indicator in one year: the Monitor edition its value comes from, 'table' where "
+                f"it is computed from the cited treaty and obligation tables, 'gap' where no cited figure was found "
+                f"({gaps} of {table[self.years].size} cells). Gaps are left as gaps; a researcher can fill them with "
+                "rows of `data/templates/monitor_facts.csv` passed as `user_data_dir`."
+            )
+        )
+        fig, data = charts.coverage_chart(table, f"Public indicators with a cited value, {self.baseline}-{self.year}")
+        self._show(fig, data, "coverage")
+
     def chart_status_board(self) -> None:
         fig, data = charts.status_board(self.goal_ratings(), f"Indicator status, {self.baseline}-{self.year}")
         self._show(fig, data, "status_board")

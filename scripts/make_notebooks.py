@@ -79,6 +79,7 @@ BODIES = {
         'review.chart_revisions("casualties_total", "Mine/ERW casualties per year: first published and latest")',
         "review.chart_world_map()",
         "review.show_objectives()",
+        "review.chart_coverage()",
         "review.save()",
     ],
 }

@@ -52,3 +52,32 @@ def test_bad_vintage_and_metric_are_refused(data):
         F.series(data.monitor_facts, "casualties_total", vintage="newest")
     with pytest.raises(DataError, match="unknown metric"):
         F.series(data.monitor_facts, "casualties_totl")
+
+
+def test_coverage_names_the_edition_of_each_value_and_leaves_gaps_blank(data):
+    from icbl_analysis import indicators
+
+    values = indicators.compute(data, range(2011, 2016), "first")
+    table = indicators.coverage(values).set_index("indicator_id")
+    assert table.loc["G1.I03", 2011] == "LM2011"  # government use, Landmine Monitor 2011
+    assert table.loc["G2.I05", 2013] == "LM2014"  # international funding for 2013, first published in LM2014
+    assert table.loc["G1.I14", 2015] == "derived"  # MBT States Parties, counted from treaty_events.csv
+    assert "G3.I01" not in table.index  # answered only from the campaign's own records
+    public = values[values["answerable_from"] == "public"]
+    blank = public[public["value"].isna()]
+    assert len(blank) > 0
+    for row in blank.itertuples():
+        assert table.loc[row.indicator_id, row.year] == ""
+
+
+def test_coverage_command_never_overwrites_a_file(tmp_path, capsys):
+    from icbl_analysis import cli
+
+    target = tmp_path / "coverage.csv"
+    assert cli.main(["coverage", "--from", "2011", "--to", "2012", "--csv", str(target)]) == 0
+    assert target.read_text().splitlines()[0] == "indicator_id,indicator,2011,2012"
+    target.write_text("my notes\n")
+    assert cli.main(["coverage", "--csv", str(target)]) == 2
+    assert "nothing was overwritten" in capsys.readouterr().err
+    assert target.read_text() == "my notes\n"
+    assert cli.main(["coverage", "--from", "2016", "--to", "2015"]) == 2

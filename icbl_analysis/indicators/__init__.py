@@ -79,3 +79,24 @@ def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
         frame["answerable_from"] = entry.answerable_from
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def coverage(values: pd.DataFrame) -> pd.DataFrame:
+    """Which years each public indicator has a value for: one row per indicator, one column per year.
+
+    A cell holds the Monitor edition the value comes from, "derived" for a value computed from the
+    cited tables (treaty events, obligations), or "" where the record has no value (a gap).
+    """
+    public = values[values["answerable_from"] == "public"]
+
+    def label(row) -> str:
+        if row["value"] is None or pd.isna(row["value"]):
+            return ""
+        return row["edition"] if isinstance(row["edition"], str) and row["edition"] else "derived"
+
+    cells = public.assign(cell=public.apply(label, axis=1))
+    table = cells.pivot_table(index="indicator_id", columns="year", values="cell", aggfunc="first", sort=False)
+    table = table.fillna("")
+    table.columns = [int(c) for c in table.columns]
+    table.insert(0, "indicator", cells.drop_duplicates("indicator_id").set_index("indicator_id")["indicator"])
+    return table.reset_index()
