@@ -216,30 +216,8 @@ def completions_by_year(frame: pd.DataFrame, event: str, treaty: str, years, dat
     return pd.DataFrame(rows)
 
 
-def retained_totals(retained: pd.DataFrame, years) -> pd.DataFrame:
-    """Mines retained by States Parties per year, as the Monitor totals them (rows for WLD)."""
-    world = retained[retained["iso3"] == "WLD"]
-    rows = []
-    for year in years:
-        hit = world[world["year"] == year].sort_values("edition", na_position="first")
-        if hit.empty:
-            rows.append({"year": year, "value": None, "qualifier": None, "source_url": None, "edition": None})
-        else:
-            r = hit.iloc[-1]
-            rows.append(
-                {
-                    "year": year,
-                    "value": int(r["quantity"]),
-                    "qualifier": r["qualifier"],
-                    "source_url": r["source_url"],
-                    "edition": r["edition"],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 def retained_by_state(retained: pd.DataFrame, year: int) -> pd.DataFrame:
     """Mines each state declared retained for `year` (Monitor edition first where several sources)."""
-    rows = retained[(retained["year"] == year) & (retained["iso3"] != "WLD")]
+    rows = retained[retained["year"] == year]
     rows = rows.sort_values(["iso3", "edition"], na_position="last").drop_duplicates("iso3")
     return rows[["iso3", "state", "year", "quantity", "qualifier", "edition", "source_url"]].reset_index(drop=True)

@@ -68,21 +68,3 @@ def ccm_stockpile_completed(data, years, vintage):
 @indicator("G1.I10")
 def mbt_stockpile_completed(data, years, vintage):
     return _stockpile_completed(data, "MBT", years)
-
-
-@indicator("G1.I12")
-def mines_retained(data, years, vintage):
-    totals = obligations.retained_totals(data.retained_mines, years)
-    rows = [
-        {
-            "year": r.year,
-            "value": r.value,
-            "unit": "mines",
-            "qualifier": r.qualifier,
-            "edition": r.edition,
-            "source_url": r.source_url,
-            "note": None if r.value is not None else "not in the public record collected",
-        }
-        for r in totals.itertuples()
-    ]
-    return rows_frame(rows)
