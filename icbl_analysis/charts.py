@@ -438,3 +438,30 @@ def coverage_chart(table: pd.DataFrame, title: str):
     ax.set_title(title, pad=24)
     _footer(fig, "data/monitor_facts.csv (edition of each value) and the treaty and obligation tables ('table').")
     return fig, table
+
+
+def by_country(series_by_place: dict[str, pd.DataFrame], title: str, ylabel: str, years, names: dict[str, str]):
+    """One line per country over the years (markers where a value exists, breaks at gaps).
+
+    `series_by_place` maps ISO3 to a frame with year, value and edition (e.g. from `facts.series`).
+    """
+    apply_style()
+    years = list(years)
+    frames = []
+    for iso3, frame in series_by_place.items():
+        frame = pd.DataFrame({"year": years}).merge(frame[["year", "value", "edition"]], on="year", how="left")
+        frames.append(frame.assign(iso3=iso3, country=names.get(iso3, iso3)))
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "value", "iso3"])
+    fig, ax = plt.subplots()
+    colours = sns.color_palette("tab10", n_colors=max(len(frames), 1))
+    for colour, (country, frame) in zip(colours, data.groupby("country", sort=True), strict=False):
+        ax.plot(frame["year"], frame["value"].astype(float), marker="o", lw=2, color=colour, label=country)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, ncol=2, fontsize=8)
+    editions = sorted({e for e in data["edition"].dropna()}, key=lambda e: (e[-4:], e)) if len(data) else []
+    source = "Monitor country profiles, editions " + ", ".join(editions) if editions else "no country values"
+    _footer(fig, source + "; a missing point is a gap in the record, not a zero.")
+    return fig, data[["iso3", "country", "year", "value", "edition"]]

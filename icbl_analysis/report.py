@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import assess, charts, indicators, obligations, treaties
+from . import facts as F
 from .countries import name_of
 from .data import load_data
 from .errors import DataError
@@ -219,6 +220,24 @@ class Review:
         start = min(self.baseline - 2, 2008)
         fig, data = charts.revisions_chart(facts, metric, title, range(start, self.year + 1))
         self._show(fig, data, f"revisions_{metric}")
+
+    def chart_by_country(self, metric: str, title: str, ylabel: str) -> None:
+        """A Monitor metric for every country that has at least two values in the review years."""
+        facts = self.data.monitor_facts
+        places = sorted(set(facts.loc[(facts["metric"] == metric) & (facts["place"] != "WLD"), "place"]))
+        found = {}
+        for place in places:
+            rows = F.series(facts, metric, place=place, vintage=self.vintage)
+            rows = rows.assign(year=rows["period"].astype(str).str[-4:].astype(int))
+            rows = rows[rows["year"].isin(self.years)]
+            if len(rows) >= 2:
+                found[place] = rows
+        if not found:
+            display(Markdown(f"No country has two or more {metric} values for {self.baseline}-{self.year}."))
+            return
+        names = {iso3: name_of(iso3) for iso3 in found}
+        fig, data = charts.by_country(found, title, ylabel, self.years, names)
+        self._show(fig, data, f"{metric}_by_country")
 
     def chart_use(self, weapon: str = "apm") -> None:
         fig, data = charts.use_chart(self.data.use_reports, weapon)

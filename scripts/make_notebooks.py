@@ -47,6 +47,7 @@ BODIES = {
         'review.show_obligations("CCM", "clearance")',
         'review.chart_indicator("G2.I02", "km²")',
         'review.chart_indicator("G2.I05", "US$ million")',
+        'review.chart_by_country("funding_by_recipient", "International support received, by country", "US$ million")',
         'review.chart_indicator("G2.I08", "declarations")',
         "review.show_key_numbers()",
         "review.show_values()",

@@ -20,8 +20,16 @@ TABLES = {
     "treaty_events": ["mbt_events_a_k.csv", "mbt_events_l_z.csv", "ccm_events.csv", "treaty_events_extra.csv"],
     "clearance_events": ["clearance_mbt.csv", "clearance_ccm.csv"],
     "stockpile_events": ["stockpile_mbt.csv", "stockpile_ccm.csv"],
-    "retained_mines": ["retained_mines.csv", "retained_mines_extra.csv"],
-    "monitor_facts": ["facts_casualties_land.csv", "facts_funding_use.csv", "facts_extra.csv", "facts_extra2.csv"],
+    "retained_mines": ["retained_mines.csv", "retained_mines_extra.csv", "retained_mines_extra2.csv"],
+    "monitor_facts": [
+        "facts_casualties_land.csv",
+        "facts_funding_use.csv",
+        "facts_extra.csv",
+        "facts_extra2.csv",
+        "facts_extra3.csv",
+        "facts_extra4.csv",
+        "facts_extra5.csv",
+    ],
     "use_reports": ["use_reports.csv"],
 }
 
