@@ -54,6 +54,36 @@ def test_bad_vintage_and_metric_are_refused(data):
         F.series(data.monitor_facts, "casualties_totl")
 
 
+def test_country_funding_received_first_published_and_revised(data):
+    lao = F.revisions(data.monitor_facts, "funding_by_recipient", 2015, place="LAO")
+    assert dict(zip(lao["edition"], lao["value"].round(1), strict=True)) == {"LM2016": 29.7, "LM2018": 38.2}
+    assert set(lao["unit"]) == {"USD_million"}
+
+
+def test_clearance_of_2014_as_first_published_and_restated(data):
+    cleared = F.revisions(data.monitor_facts, "land_cleared_km2", 2014)
+    assert list(zip(cleared["edition"], cleared["value"], cleared["qualifier"], strict=True)) == [
+        ("LM2015", 200, "about"),  # Landmine Monitor 2015, reported by RTS at the launch
+        ("LM2016", 201, "about"),
+    ]
+    assert set(cleared["unit"]) == {"km2"}
+
+
+def test_country_contamination_keeps_confirmed_and_suspected_apart(data):
+    facts = data.monitor_facts
+    hrv = facts[(facts["place"] == "HRV") & (facts["period"] == "2015") & (facts["edition"] == "LM2016")]
+    assert dict(zip(hrv["metric"], hrv["value"], strict=True)) == {
+        "contaminated_area_confirmed_km2": 294,
+        "contaminated_area_suspected_km2": 189,
+    }
+
+
+def test_states_parties_retaining_mines(data):
+    retaining = F.series(data.monitor_facts, "states_parties_retaining_apm", vintage="first")
+    assert F.value_for(retaining, 2011)["value"] == 76  # HRW/ICBL fact sheet, June 2011
+    assert F.value_for(retaining, 2017)["value"] == 71  # Monitor FAQ, based on Landmine Monitor 2017
+
+
 def test_coverage_names_the_edition_of_each_value_and_leaves_gaps_blank(data):
     from icbl_analysis import indicators
 
