@@ -9,6 +9,7 @@ import csv
 import json
 import re
 from datetime import date
+from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
 
@@ -173,6 +174,13 @@ def validate_folder(folder: str | Path | None = None, partial: bool = False) -> 
         try:
             frame = read_table(res["name"], root, problems)
             check_foreign_keys(res["name"], frame, known_codes(), problems)
+            if res["name"] == "monitor_facts":
+                if partial:
+                    has_own = (root / resource("metrics")["path"]).exists()
+                    catalogue = load("metrics", None, root if has_own else None)
+                else:
+                    catalogue = load("metrics", root)
+                check_metrics(frame, catalogue, problems)
         except DataError as exc:
             problems.append(exc)
     return problems
@@ -219,6 +227,28 @@ def check_foreign_keys(name: str, frame: pd.DataFrame, known_codes: set[str], pr
             problems.append(exc)
 
 
+def check_metrics(facts: pd.DataFrame, metrics: pd.DataFrame, problems: list | None = None) -> None:
+    """Every fact must use a metric of metrics.csv, in that metric's unit, at a place of the right kind."""
+    catalogue = {r.metric: r for r in metrics.itertuples()}
+    for _, row in facts.iterrows():
+        where = {"file": facts.attrs.get("source_file"), "row": int(row["_line"])}
+        entry = catalogue.get(row["metric"])
+        if entry is None:
+            close = get_close_matches(str(row["metric"]), catalogue, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            exc = DataError(f"unknown metric (not in metrics.csv){hint}", **where, column="metric", value=row["metric"])
+        elif row["unit"] != entry.unit:
+            exc = DataError(f"{row['metric']} is counted in {entry.unit}", **where, column="unit", value=row["unit"])
+        elif (entry.places == "world") != (row["place"] == "WLD") and entry.places != "both":
+            need = "WLD (a world figure)" if entry.places == "world" else "a country or area, not WLD"
+            exc = DataError(f"{row['metric']} needs place {need}", **where, column="place", value=row["place"])
+        else:
+            continue
+        if problems is None:
+            raise exc
+        problems.append(exc)
+
+
 def _empty(name: str) -> pd.DataFrame:
     fields = resource(name)["schema"]["fields"]
     return pd.DataFrame(columns=["_line"] + [f["name"] for f in fields])
@@ -249,6 +279,8 @@ def load(
     from .countries import known_codes
 
     check_foreign_keys(name, frame, known_codes())
+    if name == "monitor_facts":
+        check_metrics(frame, load("metrics", data_dir, user_dir, mode))
     return frame.reset_index(drop=True)
 
 
@@ -283,6 +315,7 @@ def _merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
 
 USER_TABLES = [
     "monitor_facts",
+    "metrics",
     "treaty_events",
     "clearance_events",
     "stockpile_events",
@@ -324,6 +357,8 @@ def templates_readme() -> str:
         "`researcher_indicators.csv` answers the indicators the public record cannot (statements, media,",
         "participation, website visits...: `answerable_from = researcher` in `data/indicators.csv`); once",
         "supplied they are rated like the rest.\n",
+        "`monitor_facts.csv` takes the metric names of `data/metrics.csv`, each in its own unit and at a world",
+        "(WLD) or country place as listed there; to add a metric, put a row for it in your own `metrics.csv`.\n",
     ]
     for name in USER_TABLES:
         res = resource(name)

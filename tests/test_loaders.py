@@ -131,6 +131,51 @@ def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
     assert len(replaced) == 1
 
 
+@pytest.mark.parametrize(
+    "row, column, message",
+    [
+        (
+            "casualties_totl,2026,WLD,5,casualties",
+            "metric",
+            "unknown metric (not in metrics.csv); did you mean casualties_total?",
+        ),
+        ("casualties_total,2026,WLD,5,km2", "unit", "casualties_total is counted in casualties"),
+        ("funding_by_donor,2026,WLD,5,USD_million", "place", "funding_by_donor needs place a country or area, not WLD"),
+    ],
+)
+def test_facts_must_use_a_catalogued_metric_in_its_unit(tmp_path, row, column, message):
+    from icbl_analysis.datasets import validate_folder
+
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "monitor_facts.csv").write_text(
+        "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
+        f"{row},,LM2027,https://example.org/lm2027,draft,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load("monitor_facts", user_dir=user)
+    assert f"mine/monitor_facts.csv, row 2, column '{column}'" in str(caught.value)
+    assert message in str(caught.value)
+    assert [str(p) for p in validate_folder(user, partial=True)] == [str(caught.value)]
+
+
+def test_a_researcher_can_define_a_new_metric(tmp_path):
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "metrics.csv").write_text(
+        "metric,unit,places,meaning\nva_survivors_reached,casualties,country,Survivors reached by services\n",
+        encoding="utf-8",
+    )
+    (user / "monitor_facts.csv").write_text(
+        "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
+        "va_survivors_reached,2015,Cambodia,120,casualties,,LM2016,https://example.org/va,internal table,\n",
+        encoding="utf-8",
+    )
+    facts = load_data(user_dir=user).monitor_facts
+    assert facts[facts["metric"] == "va_survivors_reached"]["place"].tolist() == ["KHM"]
+
+
 def test_researcher_indicator_template_is_documented():
     from icbl_analysis.paths import BUNDLED_DATA_DIR
 
