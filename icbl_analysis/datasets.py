@@ -175,15 +175,23 @@ def validate_folder(folder: str | Path | None = None, partial: bool = False) -> 
             frame = read_table(res["name"], root, problems)
             check_foreign_keys(res["name"], frame, known_codes(), problems)
             if res["name"] == "monitor_facts":
-                if partial:
-                    has_own = (root / resource("metrics")["path"]).exists()
-                    catalogue = load("metrics", None, root if has_own else None)
-                else:
-                    catalogue = load("metrics", root)
-                check_metrics(frame, catalogue, problems)
+                catalogue = _catalogue_for(root, partial)
+                if catalogue is not None:
+                    check_metrics(frame, catalogue, problems)
         except DataError as exc:
             problems.append(exc)
     return problems
+
+
+def _catalogue_for(root: Path, partial: bool) -> pd.DataFrame | None:
+    """The metric catalogue that applies to a folder; None when it is itself broken (reported apart)."""
+    try:
+        if partial:
+            has_own = (root / resource("metrics")["path"]).exists()
+            return load("metrics", None, root if has_own else None)
+        return load("metrics", root)
+    except DataError:
+        return None
 
 
 def _check_keys(frame: pd.DataFrame, res: dict, path: Path) -> None:

@@ -29,6 +29,7 @@ TABLES = {
         "facts_extra3.csv",
         "facts_extra4.csv",
         "facts_extra5.csv",
+        "facts_extra6.csv",
     ],
     "use_reports": ["use_reports.csv"],
 }
