@@ -206,13 +206,13 @@ def trend(series_frame: pd.DataFrame, title: str, ylabel: str, years, highlight:
     return fig, data
 
 
-def revisions_chart(facts_frame: pd.DataFrame, metric: str, title: str, years):
+def revisions_chart(facts_frame: pd.DataFrame, metric: str, title: str, years, place: str = "WLD"):
     """The same year's figure as published in successive editions: first against latest."""
     from . import facts as F
 
     apply_style()
-    first = F.series(facts_frame, metric, vintage="first")
-    latest = F.series(facts_frame, metric, vintage="latest")
+    first = F.series(facts_frame, metric, place=place, vintage="first")
+    latest = F.series(facts_frame, metric, place=place, vintage="latest")
     years = [str(y) for y in years]
     data = (
         pd.DataFrame({"period": years})

@@ -155,6 +155,20 @@ class CountryProfile:
                 )
             )
 
+    def chart_casualties(self) -> None:
+        """Casualties per year in this country, as first published and in the latest edition."""
+        facts = self.data.monitor_facts
+        mine = facts[(facts["metric"] == "casualties_total") & (facts["place"] == self.iso3)]
+        if mine.empty:
+            return
+        years = sorted({int(p) for p in mine["period"]} | {self.year})
+        years = range(years[0], self.year + 1)
+        title = f"{self.name}: mine/ERW casualties per year, first published and latest"
+        fig, data = charts.revisions_chart(facts, "casualties_total", title, years, place=self.iso3)
+        charts.save(fig, data, "casualties", self.out / "charts")
+        display(fig)
+        plt.close(fig)
+
     def chart_retained(self) -> None:
         retained = self.data.retained_mines
         mine = retained[retained["iso3"] == self.iso3].sort_values("year").drop_duplicates("year", keep="last")

@@ -221,8 +221,9 @@ class Review:
         fig, data = charts.revisions_chart(facts, metric, title, range(start, self.year + 1))
         self._show(fig, data, f"revisions_{metric}")
 
-    def chart_by_country(self, metric: str, title: str, ylabel: str) -> None:
-        """A Monitor metric for every country that has at least two values in the review years."""
+    def chart_by_country(self, metric: str, title: str, ylabel: str, top: int | None = None) -> None:
+        """A Monitor metric for every country with at least two values in the review years (with `top`,
+        only the countries with the largest values, judged by each country's latest year shown)."""
         facts = self.data.monitor_facts
         places = sorted(set(facts.loc[(facts["metric"] == metric) & (facts["place"] != "WLD"), "place"]))
         found = {}
@@ -235,6 +236,10 @@ class Review:
         if not found:
             display(Markdown(f"No country has two or more {metric} values for {self.baseline}-{self.year}."))
             return
+        if top:
+            latest = {place: rows.sort_values("year")["value"].iloc[-1] for place, rows in found.items()}
+            keep = sorted(latest, key=lambda place: -latest[place])[:top]
+            found = {place: found[place] for place in sorted(keep)}
         names = {iso3: name_of(iso3) for iso3 in found}
         fig, data = charts.by_country(found, title, ylabel, self.years, names)
         self._show(fig, data, f"{metric}_by_country")

@@ -58,6 +58,7 @@ BODIES = {
         "review.show_status()",
         'review.chart_revisions("casualties_total", "Mine/ERW casualties per year: first published and latest")',
         'review.chart_revisions("cm_casualties_total", "Cluster munition casualties: first published and latest")',
+        'review.chart_by_country("casualties_total", "Casualties in the most affected countries", "casualties", top=6)',
         'review.chart_indicator("G3.I05", "US$ million")',
         "review.show_key_numbers()",
         "review.show_values()",
@@ -97,6 +98,7 @@ PROFILE_BODY = [
     "profile.show_membership()",
     "profile.show_obligations()",
     "profile.chart_retained()",
+    "profile.chart_casualties()",
     "profile.show_monitor_figures()",
     "profile.save()",
 ]

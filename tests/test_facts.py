@@ -84,6 +84,11 @@ def test_states_parties_retaining_mines(data):
     assert F.value_for(retaining, 2017)["value"] == 71  # Monitor FAQ, based on Landmine Monitor 2017
 
 
+def test_country_casualties_keep_each_edition(data):
+    colombia = F.revisions(data.monitor_facts, "casualties_total", 2010, place="COL")
+    assert list(zip(colombia["edition"], colombia["value"], strict=True)) == [("LM2011", 512), ("LM2012", 540)]
+
+
 def test_coverage_names_the_edition_of_each_value_and_leaves_gaps_blank(data):
     from icbl_analysis import indicators
 
