@@ -161,8 +161,7 @@ class CountryProfile:
         mine = facts[(facts["metric"] == "casualties_total") & (facts["place"] == self.iso3)]
         if mine.empty:
             return
-        years = sorted({int(p) for p in mine["period"]} | {self.year})
-        years = range(years[0], self.year + 1)
+        years = range(min(self.year, *(int(p) for p in mine["period"])), self.year + 1)
         title = f"{self.name}: mine/ERW casualties per year, first published and latest"
         fig, data = charts.revisions_chart(facts, "casualties_total", title, years, place=self.iso3)
         charts.save(fig, data, "casualties", self.out / "charts")

@@ -21,6 +21,7 @@ from .countries import name_of
 from .data import load_data
 from .errors import DataError
 from .facts import check_vintage, edition_label, format_value
+from .indicators.common import year_of_period
 from .paths import outputs_dir
 
 FIRST_YEAR, LAST_YEAR = 1997, 2026
@@ -229,7 +230,7 @@ class Review:
         found = {}
         for place in places:
             rows = F.series(facts, metric, place=place, vintage=self.vintage)
-            rows = rows.assign(year=rows["period"].astype(str).str[-4:].astype(int))
+            rows = rows.assign(year=rows["period"].map(year_of_period))
             rows = rows[rows["year"].isin(self.years)]
             if len(rows) >= 2:
                 found[place] = rows
