@@ -56,13 +56,13 @@ def count_states_parties(treaty: str, on, basis: str = "deposit", data_dir=None)
 def clearance_status(treaty: str, on, data_dir=None):
     """Every state with a clearance obligation (MBT Art. 5 / CCM Art. 4): deadline in force, status, reason."""
     data = load_data(data_dir)
-    return _obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on)
+    return _obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on, data.meetings)
 
 
 def stockpile_status(treaty: str, on, data_dir=None):
     """Every State Party with a recorded stockpile (MBT Art. 4 / CCM Art. 3): deadline, completion, status."""
     data = load_data(data_dir)
-    return _obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on)
+    return _obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
 
 
 def series(metric: str, place: str = "WLD", vintage: str = "latest", data_dir=None):

@@ -150,6 +150,35 @@ def _coverage(args) -> int:
     return 0
 
 
+def _reconcile(args) -> int:
+    from .data import load_data
+    from .reconcile import reconcile, summary
+
+    data = load_data(args.data, args.user_data)
+    table = reconcile(data, args.from_year, args.to_year)
+    if table.empty:
+        print("no published counts in the data for these years")
+        return 0
+    shown = table.assign(
+        derived=table["derived"].map(lambda v: "-" if v is None or v != v else str(int(v))),
+        difference=table["difference"].map(lambda v: "" if v is None or v != v else f"{int(v):+d}"),
+    )
+    cols = ["as_of", "treaty", "measure", "publisher", "published", "derived", "difference", "outcome", "states"]
+    print(shown[cols].to_string(index=False, max_colwidth=60))
+    for r in table[table["outcome"] == "explained"].itertuples():
+        print(f"  explained: {r.measure} {r.treaty} {r.as_of}: {r.explanation}")
+    print(f"reconciliation {args.from_year}-{args.to_year}: {summary(table)}")
+    open_rows = table[table["outcome"] == "open"]
+    if len(open_rows):
+        print(
+            f"error: {len(open_rows)} open difference(s): fix the data where the difference is ours, or explain it "
+            "with a cited row in reconciliation_notes.csv",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="icbl-review", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
         cover.add_argument(flag, **annual_options[flag])
     cover.add_argument("--csv", help="also write the table to this new CSV file")
     cover.set_defaults(func=_coverage)
+
+    rec = sub.add_parser(
+        "reconcile", help="compare the derived counts with the counts the Monitor and the secretariats published"
+    )
+    rec.add_argument("--from", dest="from_year", type=int, default=2011, help="first year of as-of dates (default 2011)")
+    rec.add_argument("--to", dest="to_year", type=int, default=2015, help="last year (default 2015)")
+    for flag in ("--data", "--user-data"):
+        rec.add_argument(flag, **annual_options[flag])
+    rec.set_defaults(func=_reconcile)
 
     parties = sub.add_parser("states-parties", help="States Parties of a treaty on a date")
     parties.add_argument("--treaty", default="MBT", choices=["MBT", "CCM"])

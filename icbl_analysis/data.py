@@ -23,6 +23,12 @@ TABLES = [
     "indicators",
     "objectives",
     "researcher_indicators",
+    "meetings",
+    "published_counts",
+    "reconciliation_notes",
+    "meeting_participation",
+    "campaign_statements",
+    "va_status",
 ]
 
 

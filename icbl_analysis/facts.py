@@ -8,6 +8,7 @@ trend charts) or a named edition such as "LM2013".
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -31,6 +32,25 @@ def edition_label(edition: str) -> str:
     return f"{family} {edition_year(edition)}"
 
 
+def source_label(edition, source_url=None, as_of=None) -> str:
+    """Where a figure comes from, in words: the Monitor edition, else the publishing site and date."""
+    if isinstance(edition, str) and EDITION_PATTERN.match(edition):
+        return edition_label(edition)
+    site = urlparse(str(source_url or "")).netloc.removeprefix("www.") or "cited source"
+    return f"{site}, {as_of}" if isinstance(as_of, str) and as_of else site
+
+
+def published_year(row) -> int:
+    """The year a figure was published: its edition's year; else the year of its as-of date; else its period's end."""
+    edition = row.get("edition")
+    if isinstance(edition, str) and EDITION_PATTERN.match(edition):
+        return edition_year(edition)
+    as_of = row.get("as_of")
+    if isinstance(as_of, str) and as_of:
+        return int(as_of[:4])
+    return int(str(row["period"])[-4:])
+
+
 def check_vintage(vintage: str) -> str:
     if vintage in VINTAGES or EDITION_PATTERN.match(str(vintage)):
         return vintage
@@ -38,11 +58,18 @@ def check_vintage(vintage: str) -> str:
 
 
 def _one_per_edition(rows: pd.DataFrame) -> pd.DataFrame:
-    """Within one edition, prefer the Monitor's own page over a press release quoting it."""
+    """One value per period and publication, oldest publication first. Within one edition the Monitor's own
+    page wins over a press release quoting it; a figure from another publisher is its own publication."""
     rows = rows.assign(
-        _own=~rows["source_url"].str.contains(_PREFERRED_DOMAIN, regex=False), _ed=rows["edition"].map(edition_year)
+        _own=~rows["source_url"].str.contains(_PREFERRED_DOMAIN, regex=False),
+        _ed=[published_year(r) for r in rows.to_dict("records")],
+        _pub=[
+            e if isinstance(e, str) and e else f"{urlparse(u).netloc} {a or ''}"
+            for e, u, a in zip(rows["edition"], rows["source_url"], rows.get("as_of", [None] * len(rows)), strict=True)
+        ],
     )
-    return rows.sort_values(["period", "_ed", "edition", "_own", "source_url"]).drop_duplicates(["period", "edition"])
+    rows = rows.sort_values(["period", "_ed", "_pub", "_own", "source_url"])
+    return rows.drop_duplicates(["period", "_pub"])
 
 
 def revisions(facts: pd.DataFrame, metric: str, period, place: str = "WLD") -> pd.DataFrame:
@@ -51,30 +78,37 @@ def revisions(facts: pd.DataFrame, metric: str, period, place: str = "WLD") -> p
     if rows.empty:
         return rows.drop(columns=["_line"], errors="ignore")
     rows = _one_per_edition(rows)
-    return rows.drop(columns=["_line", "_own", "_ed"], errors="ignore").reset_index(drop=True)
+    return rows.drop(columns=["_line", "_own", "_ed", "_pub"], errors="ignore").reset_index(drop=True)
 
 
-def series(facts: pd.DataFrame, metric: str, place: str = "WLD", vintage: str = "latest") -> pd.DataFrame:
-    """One value per period for a metric and place, chosen by `vintage`.
+def series(
+    facts: pd.DataFrame, metric: str, place: str = "WLD", vintage: str = "latest", published_by: int | None = None
+) -> pd.DataFrame:
+    """One value per period for a metric and place, chosen by `vintage`; with `published_by`, only figures
+    published in or before that year (a review "as of" a date uses nothing published later).
 
-    Columns: period, value, unit, qualifier, edition, source_url, quote, note. Periods the
+    Columns: period, value, unit, qualifier, edition, as_of, source_url, quote, note. Periods the
     record does not cover are simply absent: see `missing_periods`.
     """
     check_vintage(vintage)
     if metric not in set(facts["metric"]):
         known = ", ".join(sorted(set(facts["metric"])))
         raise DataError(f"unknown metric; known metrics: {known}", column="metric", value=metric)
+    cols = ["period", "value", "unit", "qualifier", "edition", "as_of", "source_url", "quote", "note"]
     rows = facts[(facts["metric"] == metric) & (facts["place"] == place)]
+    if "as_of" not in rows:
+        rows = rows.assign(as_of=None)
     if rows.empty:
-        return rows.drop(columns=["_line"], errors="ignore").iloc[0:0]
+        return rows.reindex(columns=cols).iloc[0:0]
     rows = _one_per_edition(rows)
+    if published_by is not None:
+        rows = rows[rows["_ed"] <= published_by]
     if vintage == "first":
         rows = rows.drop_duplicates("period", keep="first")
     elif vintage == "latest":
         rows = rows.drop_duplicates("period", keep="last")
     else:
         rows = rows[rows["edition"] == vintage]
-    cols = ["period", "value", "unit", "qualifier", "edition", "source_url", "quote", "note"]
     return rows[cols].sort_values("period").reset_index(drop=True)
 
 

@@ -1,14 +1,29 @@
-"""Obligation history: clearance (MBT Art. 5, CCM Art. 4) and stockpile destruction
-(MBT Art. 4, CCM Art. 3) deadlines as they move with extensions, and their status on any date."""
+"""Obligation history: clearance (MBT Art. 5, CCM Art. 4) and stockpile destruction (MBT Art. 4,
+CCM Art. 3) deadlines as they move with extensions, and their status on any date.
+
+Three rules keep a status "as of D" honest:
+- **Nothing later.** Only evidence dated on or before D decides a status. A row dated only to a month
+  or a year decides dates from the end of that period; inside the period it leaves the state
+  `undetermined`. A row with no date at all never decides anything: where it could change the
+  status, the state is `undetermined` with the reason, never "missed".
+- **One decision, one event.** Extensions are granted, and completions declared, at a named meeting.
+  Rows citing the same decision (same treaty, state and meeting) are one event that keeps all its
+  citations; a row dated only to the year of a meeting is dated by that meeting (`data/meetings.csv`).
+- **Obligations follow treaty practice.** A clearance obligation comes from the state's declaration of
+  mined areas (an original deadline on record), an extension or a completion; a Monitor mention of
+  residual or new contamination alone never creates or re-opens one (it is kept as context).
+"""
 
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from . import treaties
+from .countries import name_of
 
 OBLIGATION_STATUSES = [
     "not_applicable",
@@ -17,131 +32,9 @@ OBLIGATION_STATUSES = [
     "completed_on_time",
     "completed_late",
     "missed_outstanding",
+    "undetermined",
 ]
-
-
-def period_end(text: str | None) -> date | None:
-    """'2002' -> 31 Dec 2002, '2002-04' -> 30 Apr 2002, '2002-04-11' -> that day."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return None
-    if isinstance(text, date):
-        return text
-    parts = [int(p) for p in str(text).split("-")]
-    if len(parts) == 1:
-        return date(parts[0], 12, 31)
-    if len(parts) == 2:
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-    return date(*parts)
-
-
-def _prepared(frame: pd.DataFrame, treaty: str) -> dict[str, list[dict]]:
-    """Rows of one treaty per state, dates parsed (partial dates to the end of their period), remembered
-    per table so that a review asking for many dates parses them once."""
-    key = (id(frame), treaty)
-    hit = _PREPARED.get(key)
-    if hit is not None and hit[0] is frame:
-        return hit[1]
-    by_state: dict[str, list[dict]] = {}
-    for row in treaties._records(frame[frame["treaty"] == treaty]):
-        raw = row.get("deadline")
-        row["_precision"] = len(raw) if isinstance(raw, str) else 0
-        row["when"] = period_end(row.get("date"))
-        row["deadline"] = period_end(raw)
-        by_state.setdefault(row["iso3"], []).append(row)
-    if len(_PREPARED) > 16:
-        _PREPARED.clear()
-    _PREPARED[key] = (frame, by_state)
-    return by_state
-
-
-_PREPARED: dict = {}
-
-
-def _deadline_in_force(original: date | None, evidence: list[dict], on: date) -> tuple[date | None, int]:
-    """The deadline in force on `on`: the newest dated evidence (an extension granted, or a source
-    quoting the deadline in force) on or before `on`, else the original deadline. Also returns the
-    number of extensions granted by then (at least one when the deadline has moved)."""
-    known = [r for r in evidence if r["when"] is not None and r["when"] <= on]
-    dated = [r for r in known if r["deadline"] is not None]
-    deadline = original
-    if dated:  # same day: the most precise deadline wins
-        deadline = max(dated, key=lambda r: (r["when"], r["_precision"], r["deadline"]))["deadline"]
-    n_ext = len({r["when"] for r in known if r["event"] == "extension_granted"})
-    if deadline is not None and original is not None and deadline > original:
-        n_ext = max(n_ext, 1)
-    return deadline, n_ext
-
-
-def _completion(hist: list[dict], evidence: list[dict], on: date) -> tuple[date | None, date | None]:
-    """(completion date in force on `on`, or None; an earlier completion later re-opened, or None)."""
-    done = [
-        r["when"] for r in hist if r["event"] == "completion_declared" and r["when"] is not None and r["when"] <= on
-    ]
-    if not done:
-        return None, None
-    completed = max(done)
-    later = [r for r in evidence if r["when"] is not None and completed < r["when"] <= on and r["deadline"] is not None]
-    if any(r["deadline"] > completed for r in later):
-        return None, completed
-    return completed, None
-
-
-def clearance_history(events: pd.DataFrame, clearance: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
-    """Every state with a clearance obligation under `treaty` and its position on date `on`.
-
-    Columns: iso3, state, treaty, entry_into_force, original_deadline, deadline, extensions,
-    completed, status, days_to_deadline, reason.
-    """
-    on = treaties.as_date(on)
-    eifs = _entry_into_force(events, treaty)
-    rows = []
-    for iso3, hist in sorted(_prepared(clearance, treaty).items()):
-        eif = eifs.get(iso3)
-        if eif is None or eif > on:
-            continue
-        original = treaties.clearance_deadline(treaty, eif)
-        evidence = [r for r in hist if r["event"] in ("extension_granted", "deadline_in_force_quoted")]
-        deadline, n_ext = _deadline_in_force(original, evidence, on)
-        completed, reopened = _completion(hist, evidence, on)
-        status, reason = _status(completed, deadline, n_ext, on, "clearance")
-        if reopened:
-            reason += f"; declared complete on {reopened:%d %B %Y}, re-opened by a later extension"
-        residual = [
-            r["when"]
-            for r in hist
-            if r["event"] == "residual_contamination_reported"
-            and r["when"] is not None
-            and r["when"] <= on
-            and (completed is None or r["when"] > completed)
-        ]
-        if residual:
-            reason += f"; residual or new contamination reported ({max(residual):%Y})"
-        row = _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason)
-        rows.append(row | {"days_to_deadline": (deadline - on).days if deadline and not completed else None})
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-
-
-def _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason) -> dict:
-    from .countries import name_of
-
-    return {
-        "iso3": iso3,
-        "state": name_of(iso3),
-        "treaty": treaty,
-        "entry_into_force": eif,
-        "original_deadline": original,
-        "deadline": deadline,
-        "extensions": n_ext,
-        "completed": completed,
-        "status": status,
-        "reason": reason,
-    }
-
-
-def _entry_into_force(events: pd.DataFrame, treaty: str) -> dict[str, date]:
-    members = treaties.membership(events, treaty)
-    return {r.iso3: r.entry_into_force for r in members.itertuples() if r.entry_into_force is not None}
-
+COMPLETED = ("completed_on_time", "completed_late")
 
 HISTORY_COLUMNS = [
     "iso3",
@@ -158,22 +51,422 @@ HISTORY_COLUMNS = [
 ]
 
 
-def _status(completed: date | None, deadline: date | None, n_ext: int, on: date, what: str) -> tuple[str, str]:
+def period_start(text) -> date | None:
+    """'2002' -> 1 Jan 2002, '2002-04' -> 1 Apr 2002, '2002-04-11' -> that day."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text == "":
+        return None
+    if isinstance(text, date):
+        return text
+    parts = [int(p) for p in str(text).split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def period_end(text) -> date | None:
+    """'2002' -> 31 Dec 2002, '2002-04' -> 30 Apr 2002, '2002-04-11' -> that day."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text == "":
+        return None
+    if isinstance(text, date):
+        return text
+    parts = [int(p) for p in str(text).split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(*parts)
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meeting:
+    treaty: str
+    code: str
+    start: date
+    end: date
+    name: str = ""
+
+
+def meeting_index(meetings: pd.DataFrame | None) -> dict[tuple[str, str], Meeting]:
+    """(treaty, code) -> Meeting. Where sources disagree on a meeting's dates, the dates most sources give
+    win; a span of more than three weeks is a typo (the ISU calendar's "18 September - 22 November 2007");
+    on a tie the later end (a decision is certain only once the meeting closed)."""
+    out: dict[tuple[str, str], Meeting] = {}
+    if meetings is None or meetings.empty:
+        return out
+    votes: dict[tuple[str, str], dict[tuple[date, date], int]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for row in treaties._records(meetings):
+        start, end = period_start(row.get("start")), period_end(row.get("end") or row.get("start"))
+        if start is None or end is None or end < start or (end - start).days > 21:
+            continue
+        key = (row["treaty"], row["meeting"])
+        votes.setdefault(key, {}).setdefault((start, end), 0)
+        votes[key][(start, end)] += 1
+        names.setdefault(key, row.get("name") or "")
+    for key, counted in votes.items():
+        start, end = max(counted, key=lambda span: (counted[span], span[1]))
+        out[key] = Meeting(key[0], key[1], start, end, names[key])
+    return out
+
+
+def _meeting_in(meetings: dict, treaty: str, first: date, last: date) -> Meeting | None:
+    """The one formal meeting of `treaty` held within [first, last], or None (none, or several)."""
+    found = [m for (t, _), m in meetings.items() if t == treaty and first <= m.start and m.end <= last]
+    return found[0] if len(found) == 1 else None
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    """One fact after merging the rows that cite it: what it says and from when it is certain."""
+
+    kind: str  # extension_granted, completion_declared, deadline_in_force_quoted, ...
+    known_from: date | None  # from this date on the fact is in force; None: undated
+    possible_from: date | None  # before this date it is certainly not; None: undated
+    deadline: date | None = None
+    deadline_precision: int = 0
+    meeting: str = ""
+    deadline_note: str = ""
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def undated(self) -> bool:
+        return self.known_from is None
+
+    def decides(self, on: date) -> bool:
+        return self.known_from is not None and self.known_from <= on
+
+    def may_decide(self, on: date) -> bool:
+        """Undated, or dated to a period that contains `on`: it may or may not apply on that day."""
+        if self.known_from is None:
+            return True
+        return self.possible_from is not None and self.possible_from <= on < self.known_from
+
+    def when_text(self) -> str:
+        if self.known_from is None:
+            return "undated"
+        label = f"{self.known_from:%d %B %Y}"
+        return f"the {self.meeting} ({label})" if self.meeting else label
+
+
+def _dated(row: dict, treaty: str, meetings: dict) -> tuple[date | None, date | None, str]:
+    """(possible_from, known_from, meeting code) of one row: a day, a meeting, or a period."""
+    raw, code = row.get("date"), row.get("meeting") or ""
+    exact = raw if isinstance(raw, str) and len(raw) == 10 else None
+    meeting = meetings.get((treaty, code)) if code else None
+    if meeting is None and not code and row["event"] == "extension_granted" and raw:
+        meeting = _meeting_in(meetings, treaty, period_start(raw), period_end(raw))  # decided at that year's meeting
+        code = meeting.code if meeting else ""
+    if exact:
+        day = period_end(exact)
+        return day, day, code
+    if meeting is not None:
+        return meeting.start, meeting.end, code
+    return period_start(raw), period_end(raw), code
+
+
+def _rank(row: dict) -> int:
+    return treaties._source_rank(row.get("source_url") or "")
+
+
+def _merge_deadline(event: Evidence) -> None:
+    """The new deadline an event set: the most precise stated one; the treaty secretariat wins a tie."""
+    stated = [r for r in event.rows if r.get("deadline")]
+    if not stated:
+        return
+    best = max(stated, key=lambda r: (len(r["deadline"]), -_rank(r)))
+    event.deadline, event.deadline_precision = period_end(best["deadline"]), len(best["deadline"])
+    others = sorted({r["deadline"] for r in stated if len(r["deadline"]) == len(best["deadline"])} - {best["deadline"]})
+    if others:
+        event.deadline_note = f"sources differ on the new deadline ({', '.join(others)}); used {best['deadline']}"
+
+
+def _events(rows: list[dict], treaty: str, meetings: dict, kind: str) -> list[Evidence]:
+    """Rows of one kind for one state, merged into events: one per meeting; else one per stated date;
+    an undated row joins a dated event that states the same deadline (the same decision, cited again)."""
+    groups: dict[tuple, Evidence] = {}
+    loose: list[tuple[dict, date | None, date | None]] = []
+    for row in rows:
+        possible, known, code = _dated(row, treaty, meetings)
+        if known is None:
+            loose.append((row, possible, known))
+            continue
+        if kind == "completion_declared":
+            key = (known.year,)  # one completion a year: the national announcement and the formal declaration
+        else:
+            key = ("meeting", code) if code else ("date", row.get("date"))
+        event = groups.get(key)
+        if event is None:
+            groups[key] = Evidence(kind, known, possible, meeting=code, rows=[row])
+        else:
+            event.rows.append(row)
+            if known < event.known_from:
+                event.known_from, event.possible_from = known, possible
+            event.meeting = event.meeting or code
+    events = list(groups.values())
+    for row, possible, known in loose:
+        same = [e for e in events if row.get("deadline") and _same_deadline(e, row["deadline"])]
+        if kind == "completion_declared" and events and not same:
+            same = events[-1:]  # an undated mention of a completion that is on record with a date
+        if same:
+            same[0].rows.append(row)
+        else:
+            events.append(Evidence(kind, None, None, rows=[row]))
+    for event in events:
+        _merge_deadline(event)
+    return sorted(events, key=lambda e: (e.known_from is None, e.known_from or date.min))
+
+
+def _same_deadline(event: Evidence, deadline: str) -> bool:
+    """An undated row naming a deadline within a year of one an event set cites the same decision
+    ("from 2010 to 2019" for the extension to 1 January 2020)."""
+    years = {int(r["deadline"][:4]) for r in event.rows if r.get("deadline")}
+    return any(abs(y - int(deadline[:4])) <= 1 for y in years)
+
+
+@dataclass
+class StateRecord:
+    """One state's evidence under one treaty, merged and dated."""
+
+    iso3: str
+    extensions: list[Evidence]
+    completions: list[Evidence]
+    quotes: list[Evidence]
+    originals: list[dict]
+    residual: list[Evidence]
+    declared: list[Evidence]  # a State Party's own declaration of mined areas (re-opens an obligation)
+    other: list[dict]
+
+
+def _prepare(frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, completion_event: str):
+    """Every state's merged evidence, remembered per table (a review asks for many dates)."""
+    key = (id(frame), id(meetings), treaty, completion_event)
+    hit = _PREPARED.get(key)
+    if hit is not None and hit[0] is frame and hit[1] is meetings:
+        return hit[2]
+    index = meeting_index(meetings)
+    by_state: dict[str, list[dict]] = {}
+    for row in treaties._records(frame[frame["treaty"] == treaty]):
+        by_state.setdefault(row["iso3"], []).append(row)
+    records = {}
+    for iso3, rows in sorted(by_state.items()):
+
+        def of(kind, rows=rows):
+            return [r for r in rows if r["event"] == kind]
+
+        quotes = [
+            Evidence("deadline_in_force_quoted", *_known(r, treaty, index), rows=[r])
+            for r in of("deadline_in_force_quoted")
+            if r.get("deadline")
+        ]
+        for q in quotes:
+            _merge_deadline(q)
+        residual = [
+            Evidence("residual_contamination_reported", *_known(r, treaty, index), rows=[r])
+            for r in of("residual_contamination_reported")
+        ]
+        records[iso3] = StateRecord(
+            iso3,
+            _events(of("extension_granted"), treaty, index, "extension_granted"),
+            _events(of(completion_event), treaty, index, "completion_declared"),
+            quotes,
+            of("original_deadline"),
+            residual,
+            [Evidence("contamination_declared", *_known(r, treaty, index), rows=[r]) for r in of("contamination_declared")],
+            [r for r in rows if r["event"] not in ("extension_granted", completion_event)],
+        )
+    if len(_PREPARED) > 16:
+        _PREPARED.clear()
+    _PREPARED[key] = (frame, meetings, records)
+    return records
+
+
+def _known(row: dict, treaty: str, meetings: dict) -> tuple[date | None, date | None]:
+    possible, known, _ = _dated(row, treaty, meetings)
+    return known, possible
+
+
+_PREPARED: dict = {}
+
+
+def _fill_unknown_deadlines(rec: StateRecord) -> None:
+    """An extension whose own rows give no new deadline takes the first deadline a source quotes as
+    in force after the decision and before the next one (the reason says so)."""
+    dated = [e for e in rec.extensions if not e.undated]
+    for i, event in enumerate(dated):
+        if event.deadline is not None:
+            continue
+        until = dated[i + 1].known_from if i + 1 < len(dated) else date.max
+        later = [q for q in rec.quotes if not q.undated and event.known_from <= (q.possible_from or q.known_from) < until]
+        if later:
+            first = min(later, key=lambda q: q.known_from)
+            event.deadline, event.deadline_precision = first.deadline, first.deadline_precision
+            event.deadline_note = (
+                f"new deadline of the {event.meeting or 'decision'} taken from a source quoting it in force on "
+                f"{first.known_from:%d %B %Y}"
+            )
+
+
+@dataclass
+class Position:
+    """Where one obligation stands on a date."""
+
+    deadline: date | None
+    extensions: int
+    completed: date | None
+    status: str
+    reason: str
+
+
+def _recency(e: Evidence) -> tuple:
+    """Order of evidence in time. A decision counts from when it was taken; a quote of the deadline in
+    force counts from the start of the period it is dated to (a source dated "2008" may predate the
+    November 2008 decision, and must not undo it)."""
+    when = e.known_from if e.kind == "extension_granted" else (e.possible_from or e.known_from)
+    return (when, e.kind == "extension_granted", e.deadline_precision)
+
+
+def _deadline_on(original: date | None, rec: StateRecord, on: date) -> tuple[date | None, Evidence | None]:
+    """The deadline in force on `on`: the newest decided evidence (an extension, or a source quoting the
+    deadline then in force), else the original deadline. Also the evidence it comes from."""
+    decided = [e for e in rec.extensions + rec.quotes if e.decides(on)]
+    if not decided:
+        return original, None
+    newest = max(decided, key=_recency)
+    if newest.deadline is None:  # an extension whose new deadline no source states
+        return None, newest
+    return newest.deadline, newest
+
+
+def position(rec: StateRecord, original: date | None, on: date, what: str) -> Position:
+    """The status of one obligation on `on`, from decided evidence only, with a reason in words."""
+    _fill_unknown_deadlines(rec)
+    deadline, source = _deadline_on(original, rec, on)
+    n_ext = sum(1 for e in rec.extensions if e.decides(on))
+    done = [e for e in rec.completions if e.decides(on)]
+    completed, reopened = None, None
+    if done:
+        last = max(done, key=lambda e: e.known_from)
+        moved = [
+            e
+            for e in rec.extensions + rec.quotes
+            if e.decides(on) and _recency(e)[0] > last.known_from and e.deadline and e.deadline > last.known_from
+        ]
+        found = [e for e in rec.declared if e.decides(on) and e.known_from > last.known_from]
+        if moved or found:
+            reopened = last.known_from
+        else:
+            completed = last.known_from
+    notes = []
+    if source is not None and source.deadline_note:
+        notes.append(source.deadline_note)
+    if reopened:
+        by = "a later extension" if moved else f"mined areas the state declared on {found[0].known_from:%d %B %Y}"
+        notes.append(f"declared complete on {reopened:%d %B %Y}, re-opened by {by}")
     if completed is not None:
-        if deadline is None or completed <= deadline:
-            return "completed_on_time", f"{what} completed {completed:%d %B %Y}, deadline {deadline:%d %B %Y}"
-        return "completed_late", f"{what} completed {completed:%d %B %Y}, after the deadline of {deadline:%d %B %Y}"
+        at_completion, _ = _deadline_on(original, rec, completed)
+        at_completion = at_completion or deadline
+        if at_completion is None or completed <= at_completion:
+            status = "completed_on_time"
+            reason = f"{what} completed {completed:%d %B %Y}" + (
+                f", deadline {at_completion:%d %B %Y}" if at_completion else ""
+            )
+        else:
+            status = "completed_late"
+            reason = f"{what} completed {completed:%d %B %Y}, after the deadline of {at_completion:%d %B %Y}"
+        return Position(at_completion, n_ext, completed, status, "; ".join([reason, *notes]))
+    pending_facts = [e for e in rec.extensions + rec.completions if e.may_decide(on)]
+    if deadline is None and source is not None:
+        return Position(
+            None, n_ext, None, "undetermined",
+            "; ".join([f"{what} deadline extended at {source.when_text()}; the new deadline is not in the data", *notes]),
+        )  # fmt: skip
     if deadline is None:
-        return "not_applicable", f"no {what} deadline"
+        return Position(None, n_ext, None, "not_applicable", f"no {what} deadline")
+    if deadline < on and pending_facts:
+        undated = [e for e in pending_facts if e.undated]
+        what_is = "; ".join(
+            f"{'an undated ' if e.undated else 'a '}{e.kind.replace('_', ' ')}"
+            + ("" if e.undated else f" dated only to {e.rows[0].get('date')}")
+            + f" ({e.rows[0].get('source_url')})"
+            for e in (undated or pending_facts)[:2]
+        )
+        reason = f"{what} deadline {deadline:%d %B %Y} passed; the record holds {what_is}, so the status on this date is open"
+        return Position(deadline, n_ext, None, "undetermined", "; ".join([reason, *notes]))
     if deadline < on:
-        return "missed_outstanding", f"{what} deadline {deadline:%d %B %Y} passed without completion"
+        reason = f"{what} deadline {deadline:%d %B %Y} passed without completion"
+        return Position(deadline, n_ext, None, "missed_outstanding", "; ".join([reason, *notes]))
     days = (deadline - on).days
     if n_ext:
-        return "extended", f"{what} deadline {deadline:%d %B %Y} after {n_ext} extension(s); {days} days left"
-    return "pending", f"{what} deadline {deadline:%d %B %Y}; {days} days left"
+        reason = f"{what} deadline {deadline:%d %B %Y} after {n_ext} extension(s); {days} days left"
+        return Position(deadline, n_ext, None, "extended", "; ".join([reason, *notes]))
+    return Position(deadline, 0, None, "pending", "; ".join([f"{what} deadline {deadline:%d %B %Y}; {days} days left", *notes]))
 
 
-def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
+def _has_clearance_obligation(rec: StateRecord, on: date) -> bool:
+    """A declaration of mined areas (an original deadline on record), or an extension, completion or quoted
+    deadline dated on or before `on` (or undated); residual-contamination mentions alone do not count."""
+    if rec.originals:
+        return True
+    for e in rec.extensions + rec.completions + rec.quotes + rec.declared:
+        if e.undated or e.possible_from is None or e.possible_from <= on:
+            return True
+    return False
+
+
+def clearance_history(
+    events: pd.DataFrame, clearance: pd.DataFrame, treaty: str, on, meetings: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every state with a clearance obligation under `treaty` and its position on date `on`, from evidence
+    dated on or before `on`.
+
+    Columns: iso3, state, treaty, entry_into_force, original_deadline, deadline, extensions, completed,
+    status, days_to_deadline, reason.
+    """
+    on = treaties.as_date(on)
+    eifs = _entry_into_force(events, treaty)
+    rows = []
+    for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
+        eif = eifs.get(iso3)
+        if eif is None or eif > on or not _has_clearance_obligation(rec, on):
+            continue
+        original = treaties.clearance_deadline(treaty, eif)
+        pos = position(rec, original, on, "clearance")
+        reason = pos.reason
+        residual = [e.known_from for e in rec.residual if e.decides(on) and (pos.completed is None or e.known_from > pos.completed)]
+        if residual:
+            reason += f"; residual or new contamination reported ({max(residual):%Y})"
+        row = _history_row(iso3, treaty, eif, original, pos, reason)
+        rows.append(row | {"days_to_deadline": (pos.deadline - on).days if pos.deadline and not pos.completed else None})
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def _history_row(iso3, treaty, eif, original, pos: Position, reason: str) -> dict:
+    return {
+        "iso3": iso3,
+        "state": name_of(iso3),
+        "treaty": treaty,
+        "entry_into_force": eif,
+        "original_deadline": original,
+        "deadline": pos.deadline,
+        "extensions": pos.extensions,
+        "completed": pos.completed,
+        "status": pos.status,
+        "reason": reason,
+    }
+
+
+def _entry_into_force(events: pd.DataFrame, treaty: str) -> dict[str, date]:
+    members = treaties.membership(events, treaty)
+    return {r.iso3: r.entry_into_force for r in members.itertuples() if r.entry_into_force is not None}
+
+
+def stockpile_history(
+    events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str, on, meetings: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every State Party with a recorded stockpile under `treaty` and its destruction status on `on`.
 
     A completion reported before a recorded missed deadline was partial (Belarus destroyed its
@@ -182,37 +475,102 @@ def stockpile_history(events: pd.DataFrame, stockpile: pd.DataFrame, treaty: str
     on = treaties.as_date(on)
     eifs = _entry_into_force(events, treaty)
     rows = []
-    for iso3, hist in sorted(_prepared(stockpile, treaty).items()):
-        if all(r["event"] == "no_stockpile_declared" for r in hist):
+    for iso3, rec in _prepare(stockpile, treaty, meetings, "destruction_completed").items():
+        if not (rec.completions or rec.extensions or any(r["event"] != "no_stockpile_declared" for r in rec.other)):
             continue
         eif = eifs.get(iso3)
         if eif is None or eif > on:
             continue
+        missed = [period_end(r["date"]) for r in rec.other if r["event"] == "deadline_missed" and r.get("date")]
+        missed = [d for d in missed if d <= on]
+        if missed:  # completions before a recorded missed deadline were partial
+            rec = StateRecord(
+                rec.iso3, rec.extensions, [e for e in rec.completions if e.undated or e.known_from > max(missed)],
+                rec.quotes, rec.originals, rec.residual, rec.declared, rec.other,
+            )  # fmt: skip
         original = treaties.stockpile_deadline(treaty, eif)
-        deadline, n_ext = _deadline_in_force(original, [r for r in hist if r["event"] == "extension_granted"], on)
-        dated = [r for r in hist if r["when"] is not None and r["when"] <= on]
-        missed = [r["when"] for r in dated if r["event"] == "deadline_missed"]
-        after = max(missed) if missed else date.min
-        done = [r for r in dated if r["event"] == "destruction_completed" and r["when"] > after]
-        completed = min(r["when"] for r in done) if done else None
-        quantities = [r["quantity"] for r in done if r["quantity"] is not None and not pd.isna(r["quantity"])]
-        status, reason = _status(completed, deadline, n_ext, on, "stockpile destruction")
-        row = _history_row(iso3, treaty, eif, original, deadline, n_ext, completed, status, reason)
+        pos = position(rec, original, on, "stockpile destruction")
+        quantities = [
+            r["quantity"]
+            for e in rec.completions
+            if e.decides(on)
+            for r in e.rows
+            if r.get("quantity") is not None and not pd.isna(r["quantity"])
+        ]
+        row = _history_row(iso3, treaty, eif, original, pos, pos.reason)
         rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*HISTORY_COLUMNS[:-2], "reason", "quantity_destroyed"])
 
 
-def completions_by_year(frame: pd.DataFrame, event: str, treaty: str, years, date_column: str = "date") -> pd.DataFrame:
-    """Number of distinct states with `event` (e.g. completion_declared) in each year."""
-    hist = frame[(frame["treaty"] == treaty) & (frame["event"] == event)].copy()
-    hist["year"] = hist[date_column].map(lambda d: period_end(d).year if period_end(d) is not None else None)
-    first = hist.dropna(subset=["year"]).sort_values("year").drop_duplicates("iso3")
+def no_stockpile(stockpile: pd.DataFrame, treaty: str, on) -> list[str]:
+    """States that declared they held no stockpile, by `on` (undated declarations included)."""
+    on = treaties.as_date(on)
+    rows = stockpile[(stockpile["treaty"] == treaty) & (stockpile["event"] == "no_stockpile_declared")]
+    return sorted({r.iso3 for r in rows.itertuples() if r.date is None or period_end(r.date) <= on})
+
+
+def extension_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every extension decision, one row per (state, decision), with its date, meeting, new deadline and
+    how many source rows cite it."""
+    rows = []
+    for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
+        _fill_unknown_deadlines(rec)
+        for e in rec.extensions:
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "treaty": treaty,
+                    "meeting": e.meeting,
+                    "decided": e.known_from,
+                    "new_deadline": e.deadline,
+                    "citations": len(e.rows),
+                    "note": e.deadline_note,
+                }
+            )
+    return pd.DataFrame(rows, columns=["iso3", "treaty", "meeting", "decided", "new_deadline", "citations", "note"])
+
+
+def completion_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every completion declaration, one row per (state, declaration): date (None when undated), meeting, and
+    whether it counts as a new declaration (a repeat counts only after the obligation was re-opened by the
+    state's own declaration of mined areas or an extension)."""
+    rows = []
+    for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
+        previous = None
+        for e in rec.completions:
+            reopened = previous is not None and any(
+                not x.undated and previous < x.known_from <= (e.known_from or date.max)
+                for x in rec.declared + rec.extensions
+            )
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "treaty": treaty,
+                    "declared": e.known_from,
+                    "meeting": e.meeting,
+                    "counts": previous is None or reopened,
+                    "citations": len(e.rows),
+                }
+            )
+            if e.known_from is not None:
+                previous = e.known_from
+    return pd.DataFrame(rows, columns=["iso3", "treaty", "declared", "meeting", "counts", "citations"])
+
+
+def completions_by_year(
+    clearance: pd.DataFrame, treaty: str, years, meetings: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """States that declared completion in each year: a state's first declaration, and a new one after its
+    obligation was re-opened (Burundi 2011 and 2014); a formal declaration repeating an earlier one is not
+    counted again. `cumulative`: states that ever declared completion by the year's end."""
+    table = completion_events(clearance, treaty, meetings).dropna(subset=["declared"])
+    table = table.assign(year=table["declared"].map(lambda d: d.year))
+    counted = table[table["counts"]]
+    ever = table.sort_values("declared").drop_duplicates("iso3")
     rows = []
     for year in years:
-        names = sorted(first.loc[first["year"] == year, "iso3"])
-        rows.append(
-            {"year": year, "count": len(names), "states": names, "cumulative": int((first["year"] <= year).sum())}
-        )
+        names = sorted(set(counted.loc[counted["year"] == year, "iso3"]))
+        rows.append({"year": year, "count": len(names), "states": names, "cumulative": int((ever["year"] <= year).sum())})
     return pd.DataFrame(rows)
 
 

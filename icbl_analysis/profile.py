@@ -86,7 +86,7 @@ class CountryProfile:
                 ("clearance", obligations.clearance_history, self.data.clearance_events),
                 ("stockpile", obligations.stockpile_history, self.data.stockpile_events),
             ):
-                hist = func(self.data.treaty_events, table, treaty, self.on)
+                hist = func(self.data.treaty_events, table, treaty, self.on, self.data.meetings)
                 if len(hist) and self.iso3 in set(hist["iso3"]):
                     frames.append(hist[hist["iso3"] == self.iso3].assign(obligation=kind))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

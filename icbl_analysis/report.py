@@ -272,8 +272,12 @@ class Review:
     # --- tables -------------------------------------------------------------------------
     def obligation_status(self, treaty: str = "MBT", kind: str = "clearance") -> pd.DataFrame:
         if kind == "clearance":
-            return obligations.clearance_history(self.data.treaty_events, self.data.clearance_events, treaty, self.on)
-        return obligations.stockpile_history(self.data.treaty_events, self.data.stockpile_events, treaty, self.on)
+            return obligations.clearance_history(
+                self.data.treaty_events, self.data.clearance_events, treaty, self.on, self.data.meetings
+            )
+        return obligations.stockpile_history(
+            self.data.treaty_events, self.data.stockpile_events, treaty, self.on, self.data.meetings
+        )
 
     def show_obligations(self, treaty: str = "MBT", kind: str = "clearance") -> None:
         table = self.obligation_status(treaty, kind)

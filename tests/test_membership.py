@@ -6,15 +6,10 @@ import pytest
 
 import icbl_analysis as icbl
 from icbl_analysis import treaties as t
-from icbl_analysis.data import load_data
 
 
-# The Cook Islands' MBT deposit date is the one membership date no stored public source gave: the data
-# confirms it as a party from 17 July 2017 and leaves it "undetermined" before. Published counts include it.
-def unsourced(on: date) -> int:
-    return len(t.undetermined(load_data().treaty_events, "MBT", on))
-
-
+# The Cook Islands' MBT ratification (16 March 2006) comes from German Wikinews, the one stored source
+# giving it; with it every published year-end count is matched exactly, with no undetermined state.
 @pytest.mark.parametrize(
     "on, published",
     [
@@ -27,18 +22,20 @@ def unsourced(on: date) -> int:
     ],
 )
 def test_mbt_states_parties_at_year_end_by_deposit(events, on, published):
-    assert t.count_states_parties(events, "MBT", on) + unsourced(on) == published
+    assert t.count_states_parties(events, "MBT", on) == published
+    assert t.undetermined(events, "MBT", on) == []
 
 
 def test_mbt_after_the_2025_26_withdrawals(events):
     # 166 joined (Tonga, June 2025); Estonia, Latvia, Lithuania left 27 Dec 2025, Finland 10 Jan 2026,
     # Poland 20 Feb 2026; Ukraine's withdrawal is suspended by Art. 20(3).
     on = date(2025, 7, 1)
-    assert t.count_states_parties(events, "MBT", on) + unsourced(on) == 166
+    assert t.count_states_parties(events, "MBT", on) == 166
     assert t.count_states_parties(events, "MBT", date(2025, 12, 31)) == 163
     assert t.count_states_parties(events, "MBT", date(2026, 3, 1)) == 161
-    assert t.undetermined(events, "MBT", date(2015, 12, 31)) == ["COK"]
-    assert t.undetermined(events, "MBT", date(2018, 1, 1)) == []
+    assert t.undetermined(events, "MBT", date(2005, 12, 31)) == []
+    cook = t.membership(events, "MBT").set_index("iso3").loc["COK"]
+    assert (cook["deposit"], cook["entry_into_force"]) == (date(2006, 3, 16), date(2006, 9, 1))
     status = t.status_table(events, "MBT", date(2026, 3, 1)).set_index("iso3")["status"]
     assert status["EST"] == status["FIN"] == status["POL"] == "withdrawn"
     assert status["UKR"] == "withdrawing"
@@ -78,8 +75,7 @@ def test_legal_count_lags_the_monitors_count(events):
     ],
 )
 def test_ordinals_of_named_accessions(events, treaty, iso3, ordinal):
-    dep = t.membership(events, treaty).set_index("iso3").at[iso3, "deposit"]
-    assert t.ordinal(events, treaty, iso3) + (unsourced(dep) if treaty == "MBT" else 0) == ordinal
+    assert t.ordinal(events, treaty, iso3) == ordinal
 
 
 @pytest.mark.parametrize(
@@ -107,7 +103,7 @@ def test_every_quoted_entry_into_force_agrees_with_the_rule_or_is_a_recorded_con
 
 def test_complete_lists(events):
     mbt, ccm = t.membership(events, "MBT"), t.membership(events, "CCM")
-    assert mbt["deposit"].notna().sum() + 1 == 166  # + the Cook Islands (unsourced deposit)
+    assert mbt["deposit"].notna().sum() == 166
     assert mbt["signature"].notna().sum() == 133
     assert ccm["deposit"].notna().sum() == 112
     assert ccm["signature"].notna().sum() == 108
@@ -115,7 +111,7 @@ def test_complete_lists(events):
 
 def test_two_line_question_from_the_issue():
     parties = icbl.states_parties("MBT", on="2015-12-31")
-    assert len(parties) == 161  # published: 162, with the Cook Islands (undetermined here)
+    assert len(parties) == 162  # as published (LM2015, LM2016)
     oman = parties.set_index("iso3").loc["OMN"]
     assert oman["party_since"] == date(2014, 8, 20)
     assert oman["stockpile_deadline"] == date(2019, 2, 1)

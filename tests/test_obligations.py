@@ -42,7 +42,7 @@ def test_statuses_on_31_december_2015(mbt_clearance_2015):
 
 
 def test_article5_completions_by_year(data):
-    table = o.completions_by_year(data.clearance_events, "completion_declared", "MBT", range(2011, 2016))
+    table = o.completions_by_year(data.clearance_events, "MBT", range(2011, 2016), data.meetings)
     by_year = table.set_index("year")
     assert by_year.at[2012, "states"] == ["COG", "DNK", "GNB", "JOR", "UGA"]
     assert by_year.at[2015, "states"] == ["MOZ"]

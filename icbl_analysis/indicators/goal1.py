@@ -43,7 +43,8 @@ def mbt_states_parties(data, years, vintage):
 def _stockpile_completed(data, treaty: str, years):
     rows = []
     for year in years:
-        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, date(year, 12, 31))
+        on = date(year, 12, 31)
+        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
         done = hist[hist["status"].isin(["completed_on_time", "completed_late"])] if len(hist) else hist
         late = hist[hist["status"] == "missed_outstanding"] if len(hist) else hist
         rows.append(
