@@ -355,7 +355,7 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
             for e in rec.extensions + rec.quotes
             if e.decides(on) and _recency(e)[0] > last.known_from and e.deadline and e.deadline > last.known_from
         ]
-        found = [e for e in rec.declared if e.decides(on) and e.known_from > last.known_from]
+        found = [e for e in rec.declared if e.decides(on) and (e.possible_from or e.known_from) > last.known_from]
         if moved or found:
             reopened = last.known_from
         else:
@@ -369,6 +369,13 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
     if completed is not None:
         at_completion, _ = _deadline_on(original, rec, completed)
         at_completion = at_completion or deadline
+        late_find = _found_after_deadline(rec, at_completion, completed)
+        if late_find is not None:
+            reason = (
+                f"previously unknown mined area declared on {late_find:%d %B %Y}, after the deadline of "
+                f"{at_completion:%d %B %Y}, cleared and declared complete {completed:%d %B %Y}"
+            )
+            return Position(None, n_ext, completed, "completed_on_time", "; ".join([reason, *notes]))
         if at_completion is None or completed <= at_completion:
             status = "completed_on_time"
             reason = f"{what} completed {completed:%d %B %Y}" + (
@@ -378,6 +385,14 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
             status = "completed_late"
             reason = f"{what} completed {completed:%d %B %Y}, after the deadline of {at_completion:%d %B %Y}"
         return Position(at_completion, n_ext, completed, status, "; ".join([reason, *notes]))
+    late_find = _found_after_deadline(rec, deadline, on)
+    if late_find is not None:
+        reason = (
+            f"previously unknown mined area declared on {late_find:%d %B %Y}, after the {what} deadline of "
+            f"{deadline:%d %B %Y}: to be cleared as soon as possible (decision of the 11th Meeting of the States "
+            "Parties), no new deadline yet"
+        )
+        return Position(None, n_ext, None, "pending", "; ".join([reason, *notes]))
     pending_facts = [e for e in rec.extensions + rec.completions if e.may_decide(on)]
     if deadline is None and source is not None:
         return Position(
@@ -406,12 +421,27 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
     return Position(deadline, 0, None, "pending", "; ".join([f"{what} deadline {deadline:%d %B %Y}; {days} days left", *notes]))
 
 
+def _found_after_deadline(rec: StateRecord, deadline: date | None, on: date) -> date | None:
+    """The date a State Party declared a previously unknown mined area after its deadline had passed, when no
+    extension has been decided since (Germany and Hungary, 2011); else None."""
+    if deadline is None or deadline >= on:
+        return None
+    found = [e.possible_from or e.known_from for e in rec.declared if e.decides(on)]
+    found = [d for d in found if d > deadline]
+    if not found:
+        return None
+    since = [e for e in rec.extensions if e.decides(on) and e.known_from >= min(found)]
+    return None if since else min(found)
+
+
 def _has_clearance_obligation(rec: StateRecord, on: date) -> bool:
     """A declaration of mined areas (an original deadline on record), or an extension, completion or quoted
-    deadline dated on or before `on` (or undated); residual-contamination mentions alone do not count."""
-    if rec.originals:
+    deadline dated on or before `on` (or undated); residual-contamination mentions alone do not count, and a
+    state that reported no mined areas (Cameroon, Mali) has none unless it later declared some."""
+    none_reported = [r for r in rec.other if r["event"] == "no_mined_areas_reported"]
+    if rec.originals and not none_reported:
         return True
-    for e in rec.extensions + rec.completions + rec.quotes + rec.declared:
+    for e in rec.extensions + rec.completions + rec.declared + ([] if none_reported else rec.quotes):
         if e.undated or e.possible_from is None or e.possible_from <= on:
             return True
     return False
@@ -489,7 +519,10 @@ def stockpile_history(
                 rec.quotes, rec.originals, rec.residual, rec.declared, rec.other,
             )  # fmt: skip
         original = treaties.stockpile_deadline(treaty, eif)
-        pos = position(rec, original, on, "stockpile destruction")
+        unknown = _previously_unknown(rec, on)
+        if unknown == "not yet known":
+            continue
+        pos = unknown if isinstance(unknown, Position) else position(rec, original, on, "stockpile destruction")
         quantities = [
             r["quantity"]
             for e in rec.completions
@@ -500,6 +533,37 @@ def stockpile_history(
         row = _history_row(iso3, treaty, eif, original, pos, pos.reason)
         rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None})
     return pd.DataFrame(rows, columns=[*HISTORY_COLUMNS[:-2], "reason", "quantity_destroyed"])
+
+
+def _previously_unknown(rec: StateRecord, on: date):
+    """A stockpile found after the state declared it had none (Iraq 2009, Cote d'Ivoire 2012): the original
+    deadline does not apply; it is destroyed as soon as possible. Returns "not yet known" before the first
+    evidence of the stock, a Position once it is known, or None when the case does not apply."""
+    none_declared = [period_end(r["date"]) for r in rec.other if r["event"] == "no_stockpile_declared" and r.get("date")]
+    if not none_declared or min(none_declared) > on:
+        return None
+    declared = min(none_declared)
+    evidence = [e.known_from for e in rec.completions if not e.undated] + [
+        period_end(r["date"]) for r in rec.other if r["event"] == "remaining_stockpile" and r.get("date")
+    ]
+    later = [d for d in evidence if d > declared]
+    if not later:
+        return None
+    found = min(later)
+    if found > on:
+        return "not yet known"
+    done = [e.known_from for e in rec.completions if e.decides(on) and e.known_from > declared]
+    if done:
+        return Position(
+            None, 0, max(done), "completed_on_time",
+            f"previously unknown stockpile (none declared on {declared:%d %B %Y}); destruction completed "
+            f"{max(done):%d %B %Y}",
+        )  # fmt: skip
+    return Position(
+        None, 0, None, "pending",
+        f"previously unknown stockpile reported by {found:%d %B %Y} (none declared on {declared:%d %B %Y}); to be "
+        "destroyed as soon as possible, no treaty deadline",
+    )  # fmt: skip
 
 
 def no_stockpile(stockpile: pd.DataFrame, treaty: str, on) -> list[str]:
@@ -530,14 +594,20 @@ def extension_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFram
     return pd.DataFrame(rows, columns=["iso3", "treaty", "meeting", "decided", "new_deadline", "citations", "note"])
 
 
-def completion_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None = None) -> pd.DataFrame:
+def completion_events(
+    clearance: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every completion declaration, one row per (state, declaration): date (None when undated), meeting, and
     whether it counts as a new declaration (a repeat counts only after the obligation was re-opened by the
-    state's own declaration of mined areas or an extension)."""
+    state's own declaration of mined areas or an extension). With the treaty `events`, a clearance finished
+    before the treaty bound the state (El Salvador, 1994) is no Article 5 completion and is left out."""
+    eifs = _entry_into_force(events, treaty) if events is not None else {}
     rows = []
     for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
         previous = None
         for e in rec.completions:
+            if e.known_from is not None and iso3 in eifs and e.known_from < eifs[iso3]:
+                continue
             reopened = previous is not None and any(
                 not x.undated and previous < x.known_from <= (e.known_from or date.max)
                 for x in rec.declared + rec.extensions
@@ -558,12 +628,12 @@ def completion_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFra
 
 
 def completions_by_year(
-    clearance: pd.DataFrame, treaty: str, years, meetings: pd.DataFrame | None = None
+    clearance: pd.DataFrame, treaty: str, years, meetings: pd.DataFrame | None = None, events: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """States that declared completion in each year: a state's first declaration, and a new one after its
     obligation was re-opened (Burundi 2011 and 2014); a formal declaration repeating an earlier one is not
     counted again. `cumulative`: states that ever declared completion by the year's end."""
-    table = completion_events(clearance, treaty, meetings).dropna(subset=["declared"])
+    table = completion_events(clearance, treaty, meetings, events).dropna(subset=["declared"])
     table = table.assign(year=table["declared"].map(lambda d: d.year))
     counted = table[table["counts"]]
     ever = table.sort_values("declared").drop_duplicates("iso3")

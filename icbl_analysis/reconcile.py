@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 
 from . import obligations, treaties
+from .countries import country_table
 from .obligations import COMPLETED, period_end
 
 OUTCOMES = ["agreed", "explained", "open", "published only"]
@@ -39,19 +40,27 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         hist = obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on, data.meetings)
         wanted = ("extended",) if measure == "art5_states_with_extensions" else ("pending", "extended", "missed_outstanding")
         return _from_status(hist, wanted)
-    if measure in ("art5_completed_cumulative", "art4_completed_cumulative", "art5_completed_in_year"):
-        table = obligations.completion_events(data.clearance_events, treaty, data.meetings)
+    if measure in ("art5_completed_cumulative", "art4_completed_cumulative", "art5_completed_in_year", "art4_completed_in_year"):
+        table = obligations.completion_events(data.clearance_events, treaty, data.meetings, data.treaty_events)
         dated = table.dropna(subset=["declared"])
-        if measure == "art5_completed_in_year":
-            dated = dated[dated["declared"].map(lambda d: d.year == on.year and d <= on)]
+        if measure.endswith("_in_year"):
+            dated = dated[dated["counts"] & dated["declared"].map(lambda d: d.year == on.year and d <= on)]
         else:
             dated = dated[dated["declared"] <= on]
         undated = sorted(set(table.loc[table["declared"].isna(), "iso3"]) - set(dated["iso3"]))
         return Derived(dated["iso3"].nunique(), sorted(set(dated["iso3"])), undated)
-    if measure in ("art5_extensions_granted_cumulative", "art5_extensions_granted"):
+    if measure in ("art5_states_ever_extended", "art5_obligation_ever_extended"):
+        ext = obligations.extension_events(data.clearance_events, treaty, data.meetings).dropna(subset=["decided"])
+        ever = set(ext.loc[ext["decided"] <= on, "iso3"])
+        if measure == "art5_obligation_ever_extended":
+            hist = obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on, data.meetings)
+            open_now = set(hist.loc[hist["status"].isin(["pending", "extended", "missed_outstanding"]), "iso3"])
+            ever &= open_now
+        return Derived(len(ever), sorted(ever), [])
+    if measure in ("art5_extensions_granted_cumulative", "art5_extension_requests_granted"):
         ext = obligations.extension_events(data.clearance_events, treaty, data.meetings)
         dated = ext.dropna(subset=["decided"])
-        if measure == "art5_extensions_granted":
+        if measure == "art5_extension_requests_granted":
             dated = dated[dated["decided"].map(lambda d: d.year == on.year and d <= on)]
         else:
             dated = dated[dated["decided"] <= on]
@@ -61,6 +70,15 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
         wanted = COMPLETED if measure == "stockpile_completed" else ("pending", "extended", "missed_outstanding")
         return _from_status(hist, wanted)
+    if measure == "stockpile_missed_outstanding":
+        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
+        return _from_status(hist, ("missed_outstanding",))
+    if measure in ("stockpile_completed_before_treaty_in_force", "stockpile_completed_since_treaty_in_force"):
+        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
+        done = hist[hist["status"].isin(COMPLETED)] if len(hist) else hist
+        before = done["completed"].map(lambda d: d < treaties.rules(treaty).in_force) if len(done) else []
+        chosen = done[before] if measure.endswith("before_treaty_in_force") else done[[not b for b in before]]
+        return Derived(len(chosen), sorted(chosen["iso3"]), [])
     if measure == "stockpile_never_held":
         parties = set(treaties.states_parties(data.treaty_events, treaty, on)["iso3"])
         declared = sorted(set(obligations.no_stockpile(data.stockpile_events, treaty, on)) & parties)
@@ -90,17 +108,37 @@ def derive_use(data, measure: str, edition: str | None) -> Derived:
     rows = use[(use["edition"] == edition) & (use["weapon"] == weapon) & (use["actor_type"] == actor)]
     if rows.empty:
         return Derived(None, [], [])
-    places = sorted(set(rows["place"]))
-    return Derived(len(places), places, [])
+    confirmed = rows[rows["confirmed"].fillna("confirmed") == "confirmed"]
+    if actor == "government":  # the Monitor counts states; forces of an other area (Nagorno-Karabakh) apart
+        kinds = country_table().set_index("iso3")["kind"]
+        confirmed = confirmed[confirmed["place"].map(kinds) == "state"]
+    places = sorted(set(confirmed["place"]))
+    return Derived(len(places), places, sorted(set(rows["place"]) - set(places)))
 
 
-def _notes_for(notes: pd.DataFrame, measure: str, treaty: str | None, on: date, difference: int) -> pd.DataFrame:
+def _notes_for(notes: pd.DataFrame, measure: str, treaty: str | None, on: date) -> list[dict]:
+    """The notes that apply to a measure, treaty and as-of date."""
     if notes is None or notes.empty:
-        return notes
-    hit = notes[(notes["measure"] == measure) & (notes["treaty"].fillna("") == (treaty or "")) & (notes["difference"] == difference)]
-    return hit[
-        hit.apply(lambda r: obligations.period_start(r["from"]) <= on <= period_end(r["to"]), axis=1).astype(bool)
-    ] if len(hit) else hit
+        return []
+    hit = notes[(notes["measure"] == measure) & (notes["treaty"].fillna("") == (treaty or ""))]
+    return [
+        r for r in treaties._records(hit) if obligations.period_start(r["from"]) <= on <= period_end(r["to"])
+    ]
+
+
+def _adjusted(got: Derived, notes: list[dict]) -> tuple[int, set[str]]:
+    """The derived count as the publisher counts, by the notes: `-XXX` a state the publisher leaves out,
+    `+XXX` one it counts that the tables do not (yet) hold as counted on that date."""
+    states, unnamed = set(got.states), 0
+    for note in notes:
+        for code in (note.get("states") or "").split():
+            if code[1:].isdigit():  # states the publisher counts without naming them
+                unnamed += int(code) if code.startswith("+") else -int(code[1:])
+            elif code.startswith("-"):
+                states.discard(code[1:])
+            elif code.startswith("+"):
+                states.add(code[1:])
+    return len(states) + unnamed, states
 
 
 def reconcile(data, first_year: int | None = None, last_year: int | None = None) -> pd.DataFrame:
@@ -135,30 +173,42 @@ def reconcile(data, first_year: int | None = None, last_year: int | None = None)
             "states": "",
             "explanation": "the cited tables do not hold a complete list for this count",
             "source_url": r["source_url"],
+            "derived_states": "",
         }
         if got.count is not None:
             diff = int(r["value"]) - got.count
             row["difference"] = diff
             row |= _judge(r, got, diff, listed, data.reconciliation_notes, on)
+            row["derived_states"] = " ".join(got.states)
         rows.append(row)
     return pd.DataFrame(rows, columns=[
         "measure", "treaty", "as_of", "dated_by", "publisher", "published", "qualifier", "derived", "difference", "outcome",
-        "states", "explanation", "source_url",
+        "states", "explanation", "source_url", "derived_states",
     ])  # fmt: skip
 
 
 def _judge(r: dict, got: Derived, diff: int, listed: list[str], notes: pd.DataFrame, on: date) -> dict:
-    if _allowed(r.get("qualifier") or "", diff):
+    """agreed / explained / open for one published count. Where the publisher names the states, the sets must
+    match too. `states` says what the difference is made of, as the publisher counts: -XXX derived but not
+    counted by the publisher, +XXX counted by the publisher but not derived."""
+    qualifier = r.get("qualifier") or ""
+    same_states = not listed or set(listed) == set(got.states)
+    if _allowed(qualifier, diff) and same_states:
         return {"outcome": "agreed", "explanation": "", "states": ""}
     if listed:
         extra, missing = sorted(set(got.states) - set(listed)), sorted(set(listed) - set(got.states))
-        states = " ".join([*(f"+{c}" for c in extra), *(f"-{c}" for c in missing)])
+        states = " ".join([*(f"-{c}" for c in extra), *(f"+{c}" for c in missing)])
     else:
         states = " ".join(got.undetermined)
-    note = _notes_for(notes, r["measure"], r.get("treaty"), on, diff)
-    if note is not None and len(note):
-        n = note.iloc[0]
-        return {"outcome": "explained", "explanation": n["explanation"], "states": n["states"] or states}
+    applicable = _notes_for(notes, r["measure"], r.get("treaty"), on)
+    if applicable:
+        count, adjusted = _adjusted(got, applicable)
+        if _allowed(qualifier, int(r["value"]) - count) and (not listed or adjusted == set(listed)):
+            return {
+                "outcome": "explained",
+                "explanation": " ".join(n["explanation"] for n in applicable),
+                "states": " ".join(n["states"] for n in applicable),
+            }
     if 0 < diff <= len(got.undetermined) and not listed:
         return {
             "outcome": "explained",

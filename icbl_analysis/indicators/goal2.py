@@ -24,7 +24,7 @@ def land_released(data, years, vintage):
 
 
 def _completions(data, treaty: str, years):
-    table = obligations.completions_by_year(data.clearance_events, treaty, years, data.meetings)
+    table = obligations.completions_by_year(data.clearance_events, treaty, years, data.meetings, data.treaty_events)
     return rows_frame(
         [
             {
