@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from . import facts as _facts
 from . import obligations as _obligations
-from .data import ReviewData, load_data
 from .errors import DataError
+from .load import ReviewData, load_data
 from .treaties import count_states_parties as _count
 from .treaties import states_parties as _states_parties
 

@@ -130,7 +130,9 @@ def build(data: Path = BUNDLED_DATA_DIR, write: bool = True) -> tuple[dict[str, 
         seen = tables.setdefault(batch["table"], [])
         key_of = _key_function(descriptor, batch["table"])
         keys = {key_of(r): r for r in seen}
-        for line, row in enumerate(_batch_rows(path, columns, fold, skip_without, _settings(batch.get("set") or "")), 2):
+        for line, row in enumerate(
+            _batch_rows(path, columns, fold, skip_without, _settings(batch.get("set") or "")), 2
+        ):
             kept = keys.get(key_of(row))
             if kept is None:
                 keys[key_of(row)] = row

@@ -70,7 +70,7 @@ def _report(result, label: str) -> int:
 
 
 def _templates(args) -> int:
-    from .datasets import write_templates
+    from .templates import write_templates
 
     written = write_templates(args.folder)
     for path in written:
@@ -80,7 +80,7 @@ def _templates(args) -> int:
 
 
 def _validate(args) -> int:
-    from .datasets import validate_folder
+    from .load import validate_folder
 
     problems = validate_folder(args.folder, partial=args.partial)
     for p in problems:
@@ -126,7 +126,7 @@ def _parties(args) -> int:
 
 def _coverage(args) -> int:
     from . import indicators
-    from .data import load_data
+    from .load import load_data
     from .report import check_parameters
 
     check_parameters(args.to_year, args.from_year, args.vintage, args.data or "", args.user_data or "")
@@ -151,7 +151,7 @@ def _coverage(args) -> int:
 
 
 def _reconcile(args) -> int:
-    from .data import load_data
+    from .load import load_data
     from .reconcile import reconcile, summary
 
     data = load_data(args.data, args.user_data)
@@ -241,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec = sub.add_parser(
         "reconcile", help="compare the derived counts with the counts the Monitor and the secretariats published"
     )
-    rec.add_argument("--from", dest="from_year", type=int, default=2011, help="first year of as-of dates (default 2011)")
+    rec.add_argument(
+        "--from", dest="from_year", type=int, default=2011, help="first year of as-of dates (default 2011)"
+    )
     rec.add_argument("--to", dest="to_year", type=int, default=2015, help="last year (default 2015)")
     for flag in ("--data", "--user-data"):
         rec.add_argument(flag, **annual_options[flag])

@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .datasets import read_table
 from .errors import DataError
 from .paths import BUNDLED_DATA_DIR
 
@@ -28,8 +27,8 @@ def normalise(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def country_table() -> pd.DataFrame:
-    """The bundled country table (iso3, name, kind, aliases)."""
-    return read_table("countries", BUNDLED_DATA_DIR)
+    """The bundled country table (iso3, name, kind, aliases). Namibia's code NA is a code, not a gap."""
+    return pd.read_csv(BUNDLED_DATA_DIR / "countries.csv", dtype=str, keep_default_na=False)
 
 
 @lru_cache(maxsize=1)
@@ -37,14 +36,15 @@ def _lookup() -> dict[str, str]:
     table = country_table()
     mapping: dict[str, str] = {}
     for row in table.itertuples():
-        for spelling in [row.iso3, row.name, *(row.aliases.split("|") if isinstance(row.aliases, str) else [])]:
+        for spelling in [row.iso3, row.name, *(row.aliases.split("|") if row.aliases else [])]:
             if spelling:
                 mapping.setdefault(normalise(spelling), row.iso3)
     return mapping
 
 
-def known_codes() -> set[str]:
-    return set(country_table()["iso3"])
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    return frozenset(country_table()["iso3"])
 
 
 def lookup_name(name) -> str | None:
@@ -68,7 +68,12 @@ def to_iso3(name: str, *, file: str | None = None, row: int | None = None, colum
 
 def name_of(iso3: str) -> str:
     """The display name of a code."""
-    table = country_table().set_index("iso3")
-    if iso3 not in table.index:
+    names = _names()
+    if iso3 not in names:
         raise DataError("unknown country or area code", column="iso3", value=iso3)
-    return str(table.at[iso3, "name"])
+    return names[iso3]
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return dict(zip(country_table()["iso3"], country_table()["name"], strict=True))

@@ -207,7 +207,7 @@ def _events(rows: list[dict], treaty: str, meetings: dict, kind: str) -> list[Ev
                 event.known_from, event.possible_from = known, possible
             event.meeting = event.meeting or code
     events = list(groups.values())
-    for row, possible, known in loose:
+    for row, _possible, _known in loose:
         same = [e for e in events if row.get("deadline") and _same_deadline(e, row["deadline"])]
         if kind == "completion_declared" and events and not same:
             same = events[-1:]  # an undated mention of a completion that is on record with a date
@@ -275,7 +275,10 @@ def _prepare(frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, co
             quotes,
             of("original_deadline"),
             residual,
-            [Evidence("contamination_declared", *_known(r, treaty, index), rows=[r]) for r in of("contamination_declared")],
+            [
+                Evidence("contamination_declared", *_known(r, treaty, index), rows=[r])
+                for r in of("contamination_declared")
+            ],
             [r for r in rows if r["event"] not in ("extension_granted", completion_event)],
         )
     if len(_PREPARED) > 16:
@@ -300,7 +303,9 @@ def _fill_unknown_deadlines(rec: StateRecord) -> None:
         if event.deadline is not None:
             continue
         until = dated[i + 1].known_from if i + 1 < len(dated) else date.max
-        later = [q for q in rec.quotes if not q.undated and event.known_from <= (q.possible_from or q.known_from) < until]
+        later = [
+            q for q in rec.quotes if not q.undated and event.known_from <= (q.possible_from or q.known_from) < until
+        ]
         if later:
             first = min(later, key=lambda q: q.known_from)
             event.deadline, event.deadline_precision = first.deadline, first.deadline_precision
@@ -395,10 +400,8 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
         return Position(None, n_ext, None, "pending", "; ".join([reason, *notes]))
     pending_facts = [e for e in rec.extensions + rec.completions if e.may_decide(on)]
     if deadline is None and source is not None:
-        return Position(
-            None, n_ext, None, "undetermined",
-            "; ".join([f"{what} deadline extended at {source.when_text()}; the new deadline is not in the data", *notes]),
-        )  # fmt: skip
+        reason = f"{what} deadline extended at {source.when_text()}; the new deadline is not in the data"
+        return Position(None, n_ext, None, "undetermined", "; ".join([reason, *notes]))
     if deadline is None:
         return Position(None, n_ext, None, "not_applicable", f"no {what} deadline")
     if deadline < on and pending_facts:
@@ -409,7 +412,10 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
             + f" ({e.rows[0].get('source_url')})"
             for e in (undated or pending_facts)[:2]
         )
-        reason = f"{what} deadline {deadline:%d %B %Y} passed; the record holds {what_is}, so the status on this date is open"
+        reason = (
+            f"{what} deadline {deadline:%d %B %Y} passed; the record holds {what_is}, "
+            "so the status on this date is open"
+        )
         return Position(deadline, n_ext, None, "undetermined", "; ".join([reason, *notes]))
     if deadline < on:
         reason = f"{what} deadline {deadline:%d %B %Y} passed without completion"
@@ -418,7 +424,9 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
     if n_ext:
         reason = f"{what} deadline {deadline:%d %B %Y} after {n_ext} extension(s); {days} days left"
         return Position(deadline, n_ext, None, "extended", "; ".join([reason, *notes]))
-    return Position(deadline, 0, None, "pending", "; ".join([f"{what} deadline {deadline:%d %B %Y}; {days} days left", *notes]))
+    return Position(
+        deadline, 0, None, "pending", "; ".join([f"{what} deadline {deadline:%d %B %Y}; {days} days left", *notes])
+    )
 
 
 def _found_after_deadline(rec: StateRecord, deadline: date | None, on: date) -> date | None:
@@ -466,11 +474,17 @@ def clearance_history(
         original = treaties.clearance_deadline(treaty, eif)
         pos = position(rec, original, on, "clearance")
         reason = pos.reason
-        residual = [e.known_from for e in rec.residual if e.decides(on) and (pos.completed is None or e.known_from > pos.completed)]
+        residual = [
+            e.known_from
+            for e in rec.residual
+            if e.decides(on) and (pos.completed is None or e.known_from > pos.completed)
+        ]
         if residual:
             reason += f"; residual or new contamination reported ({max(residual):%Y})"
         row = _history_row(iso3, treaty, eif, original, pos, reason)
-        rows.append(row | {"days_to_deadline": (pos.deadline - on).days if pos.deadline and not pos.completed else None})
+        rows.append(
+            row | {"days_to_deadline": (pos.deadline - on).days if pos.deadline and not pos.completed else None}
+        )
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
@@ -539,7 +553,9 @@ def _previously_unknown(rec: StateRecord, on: date):
     """A stockpile found after the state declared it had none (Iraq 2009, Cote d'Ivoire 2012): the original
     deadline does not apply; it is destroyed as soon as possible. Returns "not yet known" before the first
     evidence of the stock, a Position once it is known, or None when the case does not apply."""
-    none_declared = [period_end(r["date"]) for r in rec.other if r["event"] == "no_stockpile_declared" and r.get("date")]
+    none_declared = [
+        period_end(r["date"]) for r in rec.other if r["event"] == "no_stockpile_declared" and r.get("date")
+    ]
     if not none_declared or min(none_declared) > on:
         return None
     declared = min(none_declared)
@@ -628,7 +644,11 @@ def completion_events(
 
 
 def completions_by_year(
-    clearance: pd.DataFrame, treaty: str, years, meetings: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+    clearance: pd.DataFrame,
+    treaty: str,
+    years,
+    meetings: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """States that declared completion in each year: a state's first declaration, and a new one after its
     obligation was re-opened (Burundi 2011 and 2014); a formal declaration repeating an earlier one is not
@@ -640,7 +660,9 @@ def completions_by_year(
     rows = []
     for year in years:
         names = sorted(set(counted.loc[counted["year"] == year, "iso3"]))
-        rows.append({"year": year, "count": len(names), "states": names, "cumulative": int((ever["year"] <= year).sum())})
+        rows.append(
+            {"year": year, "count": len(names), "states": names, "cumulative": int((ever["year"] <= year).sum())}
+        )
     return pd.DataFrame(rows)
 
 

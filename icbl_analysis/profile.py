@@ -11,8 +11,8 @@ from IPython.display import Markdown, display
 
 from . import charts, obligations, treaties
 from .countries import name_of, to_iso3
-from .data import load_data
 from .facts import edition_year
+from .load import load_data
 from .paths import outputs_dir
 from .report import _styled, check_parameters, esc
 

@@ -21,6 +21,10 @@ from .countries import country_table
 from .obligations import COMPLETED, period_end
 
 OUTCOMES = ["agreed", "explained", "open", "published only"]
+COLUMNS = [
+    "measure", "treaty", "as_of", "dated_by", "publisher", "published", "qualifier", "derived", "difference",
+    "outcome", "states", "explanation", "source_url", "derived_states",
+]  # fmt: skip
 
 
 @dataclass
@@ -38,9 +42,16 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         return Derived(len(parties), sorted(parties["iso3"]), treaties.undetermined(data.treaty_events, treaty, on))
     if measure in ("art5_obligation", "art4_obligation", "art5_states_with_extensions"):
         hist = obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on, data.meetings)
-        wanted = ("extended",) if measure == "art5_states_with_extensions" else ("pending", "extended", "missed_outstanding")
+        wanted = (
+            ("extended",) if measure == "art5_states_with_extensions" else ("pending", "extended", "missed_outstanding")
+        )
         return _from_status(hist, wanted)
-    if measure in ("art5_completed_cumulative", "art4_completed_cumulative", "art5_completed_in_year", "art4_completed_in_year"):
+    if measure in (
+        "art5_completed_cumulative",
+        "art4_completed_cumulative",
+        "art5_completed_in_year",
+        "art4_completed_in_year",
+    ):
         table = obligations.completion_events(data.clearance_events, treaty, data.meetings, data.treaty_events)
         dated = table.dropna(subset=["declared"])
         if measure.endswith("_in_year"):
@@ -121,9 +132,7 @@ def _notes_for(notes: pd.DataFrame, measure: str, treaty: str | None, on: date) 
     if notes is None or notes.empty:
         return []
     hit = notes[(notes["measure"] == measure) & (notes["treaty"].fillna("") == (treaty or ""))]
-    return [
-        r for r in treaties._records(hit) if obligations.period_start(r["from"]) <= on <= period_end(r["to"])
-    ]
+    return [r for r in treaties._records(hit) if obligations.period_start(r["from"]) <= on <= period_end(r["to"])]
 
 
 def _adjusted(got: Derived, notes: list[dict]) -> tuple[int, set[str]]:
@@ -181,10 +190,7 @@ def reconcile(data, first_year: int | None = None, last_year: int | None = None)
             row |= _judge(r, got, diff, listed, data.reconciliation_notes, on)
             row["derived_states"] = " ".join(got.states)
         rows.append(row)
-    return pd.DataFrame(rows, columns=[
-        "measure", "treaty", "as_of", "dated_by", "publisher", "published", "qualifier", "derived", "difference", "outcome",
-        "states", "explanation", "source_url", "derived_states",
-    ])  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _judge(r: dict, got: Derived, diff: int, listed: list[str], notes: pd.DataFrame, on: date) -> dict:

@@ -18,10 +18,10 @@ from IPython.display import Markdown, display
 from . import assess, charts, indicators, obligations, treaties
 from . import facts as F
 from .countries import name_of
-from .data import load_data
 from .errors import DataError
 from .facts import check_vintage, edition_label, format_value
 from .indicators.common import year_of_period
+from .load import load_data
 from .paths import outputs_dir
 
 FIRST_YEAR, LAST_YEAR = 1997, 2026

@@ -20,11 +20,12 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from .datasets import descriptor, validate_folder
 from .errors import DataError
+from .load import validate_folder
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
 from .report import check_parameters
+from .schema import descriptor
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
 
@@ -73,7 +74,7 @@ def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebo
 
 def _years_covered(folder: Path) -> int:
     """The latest year any table of the data folder speaks of (the end of the review range)."""
-    from .datasets import read_table
+    from .load import read_table
 
     facts = read_table("monitor_facts", folder)
     events = read_table("treaty_events", folder)
@@ -213,7 +214,7 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
     """Load and validate the data once; the notebooks of this run read the validated tables from here."""
     import pickle
 
-    from .data import load_data
+    from .load import load_data
 
     data = load_data(folder, user_dir)
     cache.write_bytes(

@@ -221,7 +221,11 @@ def status_on(member: pd.Series | dict, on) -> str:
         return "withdrawn"
     if m["withdrawal_notice"] is not None and m["withdrawal_notice"] <= on:
         return "withdrawing"
-    if m["entry_into_force"] is not None and m["entry_into_force"] <= on and (m["deposit"] is None or m["deposit"] <= on):
+    if (
+        m["entry_into_force"] is not None
+        and m["entry_into_force"] <= on
+        and (m["deposit"] is None or m["deposit"] <= on)
+    ):
         # a successor state is bound from its independence, but only once it has deposited its notification
         return "in_force"
     if m["deposit"] is not None and m["deposit"] <= on:

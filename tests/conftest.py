@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icbl_analysis.data import load_data
+from icbl_analysis.load import load_data
 from icbl_analysis.paths import BUNDLED_DATA_DIR
 
 

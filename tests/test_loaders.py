@@ -5,9 +5,8 @@ import csv
 import pytest
 
 from icbl_analysis import countries
-from icbl_analysis.data import load_data
-from icbl_analysis.datasets import load, read_table, validate_folder
 from icbl_analysis.errors import DataError
+from icbl_analysis.load import load, load_data, read_table, validate_folder
 
 
 def rewrite(path, edit):
@@ -51,14 +50,14 @@ def test_negative_value_and_year_out_of_range(data_copy):
 
     rewrite(data_copy / "monitor_facts.csv", negative)
     with pytest.raises(DataError, match=r"row 3, column 'value', value '-5': must be at least 0"):
-        read_table("monitor_facts", data_copy)
+        load("monitor_facts", data_copy)
 
     def far_year(rows):
         rows[2][2] = "2099"
 
     rewrite(data_copy / "retained_mines.csv", far_year)
     with pytest.raises(DataError, match=r"column 'year', value '2099': must be at most 2030"):
-        read_table("retained_mines", data_copy)
+        load("retained_mines", data_copy)
 
 
 def test_unknown_country_code(data_copy):
@@ -73,7 +72,7 @@ def test_unknown_country_code(data_copy):
 def test_duplicate_row(data_copy):
     rewrite(data_copy / "monitor_facts.csv", lambda rows: rows.append(list(rows[1])))
     with pytest.raises(DataError, match="duplicate row"):
-        read_table("monitor_facts", data_copy)
+        load("monitor_facts", data_copy)
 
 
 def test_validate_folder_lists_every_problem(data_copy):
@@ -144,7 +143,7 @@ def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
     ],
 )
 def test_facts_must_use_a_catalogued_metric_in_its_unit(tmp_path, row, column, message):
-    from icbl_analysis.datasets import validate_folder
+    from icbl_analysis.load import validate_folder
 
     user = tmp_path / "mine"
     user.mkdir()
@@ -200,8 +199,10 @@ def test_names_are_accepted_where_codes_are_expected(tmp_path):
 
 
 def test_templates_match_the_schema_and_never_overwrite(tmp_path):
-    from icbl_analysis.datasets import USER_TABLES, resource, write_templates
+    from icbl_analysis.load import USER_TABLES
     from icbl_analysis.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.schema import resource
+    from icbl_analysis.templates import write_templates
 
     for name in USER_TABLES:
         header = (BUNDLED_DATA_DIR / "templates" / resource(name)["path"]).read_text(encoding="utf-8").strip()
@@ -215,7 +216,7 @@ def test_templates_match_the_schema_and_never_overwrite(tmp_path):
 
 
 def test_bundled_templates_readme_is_current():
-    from icbl_analysis.datasets import templates_readme
     from icbl_analysis.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.templates import templates_readme
 
     assert (BUNDLED_DATA_DIR / "templates" / "README.md").read_text(encoding="utf-8") == templates_readme()

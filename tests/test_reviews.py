@@ -49,11 +49,11 @@ def test_annual_review_2015_produces_every_output(run_2015):
 def test_values_the_2015_reviews_produce(run_2015):
     folder = run_2015.folder
     assert value(folder / "goal1", "G1.I01", 2015) == "10"  # new CCM States Parties in 2015
-    assert value(folder / "goal1", "G1.I14", 2015) == "161"  # + the Cook Islands (undetermined) = 162 published
+    assert value(folder / "goal1", "G1.I14", 2015) == "162"  # as published (LM2016)
     moz = next(r for r in read_csv(folder / "goal2" / "obligations_mbt_clearance.csv") if r["iso3"] == "MOZ")
     assert moz["status"] == "completed_late"
     ratings = read_csv(folder / "overview" / "ratings.csv")
-    assert len(ratings) == 52
+    assert len(ratings) == 54  # 52 plan indicators and 2 context measures
     assert sum(r["status"] == "insufficient data" for r in ratings) == 40
     summary = json.loads((folder / "overview" / "summary.json").read_text())
     assert any(
@@ -152,7 +152,7 @@ def test_first_and_latest_review_years_run(tmp_path, year):
     result = run_annual(year, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []
     parties = value(result.folder / "goal1", "G1.I14", year)
-    assert parties == {2011: "157", 2026: "161"}[year]  # 2026: after the five withdrawals; Ukraine still counted
+    assert parties == {2011: "158", 2026: "161"}[year]  # 2011: South Sudan 158th (Nov 2011); 2026: after withdrawals
 
 
 def test_country_profiles(tmp_path):
@@ -183,7 +183,7 @@ def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
 
 def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_path):
     from icbl_analysis import assess, indicators
-    from icbl_analysis.data import load_data
+    from icbl_analysis.load import load_data
 
     user = tmp_path / "records"
     user.mkdir()

@@ -67,8 +67,8 @@ def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
             continue
         if entry.id in REGISTRY:
             frame = REGISTRY[entry.id](data, years, vintage)
-        elif isinstance(entry.monitor_metric, str) and entry.monitor_metric:
-            frame = from_facts(data, entry.monitor_metric, years, vintage)
+        elif entry.answered_by == "monitor_metric" and isinstance(entry.metric, str) and entry.metric:
+            frame = from_facts(data, entry.metric, years, vintage)
         else:
             frame = _researcher_values(data, entry.id, years)
         frame = frame.copy()
@@ -76,7 +76,8 @@ def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
         frame.insert(1, "goal", entry.goal)
         frame.insert(2, "objective", entry.objective)
         frame.insert(3, "indicator", entry.text)
-        frame["answerable_from"] = entry.answerable_from
+        frame["answerable_from"] = "researcher" if entry.answered_by == "researcher" else "public"
+        frame["plan"] = entry.plan == "yes"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 

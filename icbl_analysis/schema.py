@@ -1,0 +1,209 @@
+"""What a data folder must look like, and the checks that say where it does not.
+
+`data/datapackage.json` (a Frictionless Data Package) holds every table's schema: types, required cells,
+allowed values, patterns, keys and foreign keys (country codes, metric and unit pairs, indicator ids).
+Frictionless checks all of that. This module adds only what it cannot do: files that are not plain UTF-8
+text, did-you-mean hints, the kind of place a metric needs, and researcher rows that contradict the
+bundled ones. Every problem is a DataError naming file, row, column and value.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import warnings
+from difflib import get_close_matches
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import DataError
+from .paths import BUNDLED_DATA_DIR
+
+DESCRIPTOR = "datapackage.json"
+REFERENCE_TABLES = ["countries", "metrics", "goals", "objectives", "indicators", "meetings"]
+
+
+@lru_cache(maxsize=1)
+def descriptor() -> dict:
+    """The bundled `datapackage.json`: the schema every data folder is checked against."""
+    return json.loads((BUNDLED_DATA_DIR / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def resource(name: str) -> dict:
+    """The datapackage resource called `name`."""
+    for res in descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    known = ", ".join(r["name"] for r in descriptor()["resources"])
+    raise DataError(f"unknown table {name!r}; known tables: {known}")
+
+
+def table_names() -> list[str]:
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def fields(name: str) -> list[dict]:
+    return resource(name)["schema"]["fields"]
+
+
+def check_file(path: Path, root: Path | None = None) -> None:
+    """A table file must be a regular file inside its folder, UTF-8 text (a BOM is fine) without NUL bytes."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise DataError("a link to a file that does not exist", file=str(path))
+        if root is not None and root.resolve() not in target.parents:
+            raise DataError(f"a link to a file outside the folder ({target}); copy the file in instead", file=str(path))
+    if not path.is_file():
+        raise DataError("not a regular file", file=str(path))
+    data = path.read_bytes()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DataError("contains a NUL byte (a binary or damaged file?)", file=str(path), row=line)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); in Excel use 'Save as: CSV UTF-8'",
+            file=str(path),
+            row=line,
+        ) from None
+
+
+def frictionless_problems(folder: Path, names: list[str], references: Path = BUNDLED_DATA_DIR) -> list[DataError]:
+    """Schema, key and foreign-key problems of the tables `names` of `folder`, checked by Frictionless.
+    Tables the foreign keys refer to come from `folder` when it has them, else from `references`."""
+    from frictionless import Package
+
+    wanted = set(names)
+    for name in names:
+        for fk in resource(name)["schema"].get("foreignKeys", []):
+            wanted.add(fk["reference"]["resource"])
+    with tempfile.TemporaryDirectory(prefix="icbl-validate-") as tmp:
+        tmp_path = Path(tmp)
+        resources = []
+        for res in descriptor()["resources"]:
+            if res["name"] not in wanted:
+                continue
+            source = folder / res["path"] if (folder / res["path"]).exists() else references / res["path"]
+            if not source.exists():
+                continue
+            _normalised_copy(source, tmp_path / res["path"], [f["name"] for f in res["schema"]["fields"]])
+            resources.append({k: v for k, v in res.items() if k not in ("sources", "optional")})
+        for res in resources:  # a foreign key to a table that is absent cannot be checked here
+            keys = res["schema"].get("foreignKeys", [])
+            present = {r["name"] for r in resources}
+            res["schema"] = dict(res["schema"], foreignKeys=[k for k in keys if k["reference"]["resource"] in present])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = Package({"name": "check", "resources": resources}, basepath=str(tmp_path)).validate()
+        problems = []
+        for task in report.tasks:
+            if task.name not in names:
+                continue
+            path = str(folder / resource(task.name)["path"])
+            for err in task.errors:
+                problems.append(_from_frictionless(err, path))
+    return problems
+
+
+def _normalised_copy(source: Path, target: Path, columns: list[str]) -> None:
+    """The table with the schema's columns in the schema's order (a researcher may leave out optional
+    columns or reorder them), without a byte-order mark."""
+    import csv
+
+    with source.open(newline="", encoding="utf-8-sig") as fh, target.open("w", newline="", encoding="utf-8") as out:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        index = {name: i for i, name in enumerate(header)}
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                writer.writerow([""] * len(columns))  # keeps line numbers; Frictionless skips blank rows
+                continue
+            if len(cells) != len(header):
+                writer.writerow(cells)  # let the row-length error show
+                continue
+            writer.writerow([cells[index[c]].strip() if c in index else "" for c in columns])
+
+
+def _from_frictionless(err, path: str) -> DataError:
+    """One Frictionless error as a DataError in our words."""
+    row = getattr(err, "row_number", None)
+    column = getattr(err, "field_name", None)
+    value = getattr(err, "cell", None)
+    kind = err.type
+    note = getattr(err, "note", "") or ""
+    if kind == "type-error":
+        expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}
+        message = "expected " + next((v for k, v in expected.items() if f'"{k}"' in note), "another type")
+    elif kind == "constraint-error":
+        message = _constraint_words(note)
+    elif kind == "missing-cell":
+        message = "this row has fewer cells than the header"
+    elif kind == "extra-cell":
+        message = "this row has more cells than the header"
+    elif kind == "primary-key":
+        message = "duplicate row: the same key already appears"
+        column = None
+    elif kind == "unique-error":
+        message = "duplicate value (must be unique)"
+    elif kind == "foreign-key":
+        import re
+
+        match = re.search(r'for (.+?): values? (.+?) not found in the lookup table "(\w+)"', note or "")
+        if match:
+            column = ", ".join(re.findall(r'"([^"]+)"', match.group(1)))
+            value = ", ".join(re.findall(r'"([^"]*)"', match.group(2)))
+            message = f"not found in {match.group(3)}.csv"
+        else:
+            message = f"not found in the table it refers to ({note})"
+    elif kind in ("missing-label", "extra-label", "blank-label", "duplicate-label", "incorrect-label"):
+        message = f"the header does not match the table's columns ({note})"
+        row, value = 1, getattr(err, "label", None)
+    else:
+        message = err.message
+    return DataError(message, file=path, row=row, column=column, value=value)
+
+
+def _constraint_words(note: str) -> str:
+    """'constraint "minimum" is "0"' -> 'must be at least 0'."""
+    import re
+
+    match = re.match(r'constraint "(\w+)" is "(.*)"', note or "", flags=re.S)
+    if not match:
+        return note or "breaks a constraint"
+    name, value = match.groups()
+    return {
+        "minimum": f"must be at least {value}",
+        "maximum": f"must be at most {value}",
+        "pattern": f"does not match the pattern {value}",
+        "enum": f"not one of the allowed values {value}",
+        "required": "a value is required",
+        "unique": "duplicate value (must be unique)",
+    }.get(name, f"breaks the {name} rule ({value})")
+
+
+def check_metrics(facts, metrics, problems: list | None = None) -> None:
+    """Every fact must use a metric of metrics.csv, in that metric's unit, at a place of the right kind
+    (with a did-you-mean hint for a mistyped name)."""
+    catalogue = {r.metric: r for r in metrics.itertuples()}
+    for row in facts.to_dict("records"):
+        where = {"file": facts.attrs.get("source_file"), "row": int(row["_line"])}
+        entry = catalogue.get(row["metric"])
+        if entry is None:
+            close = get_close_matches(str(row["metric"]), catalogue, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            exc = DataError(f"unknown metric (not in metrics.csv){hint}", **where, column="metric", value=row["metric"])
+        elif row["unit"] != entry.unit:
+            exc = DataError(f"{row['metric']} is counted in {entry.unit}", **where, column="unit", value=row["unit"])
+        elif (entry.places == "world") != (row["place"] == "WLD") and entry.places != "both":
+            need = "WLD (a world figure)" if entry.places == "world" else "a country or area, not WLD"
+            exc = DataError(f"{row['metric']} needs place {need}", **where, column="place", value=row["place"])
+        else:
+            continue
+        if problems is None:
+            raise exc
+        problems.append(exc)
