@@ -10,7 +10,7 @@ from .errors import DataError
 
 
 def _annual(args) -> int:
-    from .review import run_annual
+    from .run import run_annual
 
     notebooks = [n.strip() for n in args.notebooks.split(",")] if args.notebooks else None
     result = run_annual(
@@ -30,7 +30,7 @@ def _annual(args) -> int:
 
 
 def _profiles(args) -> int:
-    from .review import run_profiles
+    from .run import run_profiles
 
     countries = [c.strip() for c in args.countries.split(",") if c.strip()]
     result = run_profiles(
@@ -70,7 +70,7 @@ def _report(result, label: str) -> int:
 
 
 def _templates(args) -> int:
-    from .templates import write_templates
+    from .blank_tables import write_templates
 
     written = write_templates(args.folder)
     for path in written:
@@ -127,7 +127,7 @@ def _parties(args) -> int:
 def _coverage(args) -> int:
     from . import indicators
     from .load import load_data
-    from .report import check_parameters
+    from .review import check_parameters
 
     check_parameters(args.to_year, args.from_year, args.vintage, args.data or "", args.user_data or "")
     if args.csv and Path(args.csv).exists():

@@ -1,189 +1,149 @@
-"""What the country profile notebook calls: one state's treaty status, obligations and Monitor figures."""
+"""One state's (or other area's) record as of 31 December of a year: treaty status, obligations, the record
+behind them and its Monitor figures, from evidence dated on or before that day; what came later is listed
+apart, under "since then"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
 
-from . import charts, obligations, treaties
+from . import facts as F
+from . import obligations, treaties
 from .countries import name_of, to_iso3
-from .facts import edition_year
-from .load import load_data
-from .paths import outputs_dir
-from .report import _styled, check_parameters, esc
+from .load import ReviewData, load_data
+from .obligations import period_end
+from .present.words import status_word
+from .review import check_parameters
+
+KINDS = (("clearance", "clearance_events"), ("stockpile", "stockpile_events"))
 
 
-class CountryProfile:
-    """Everything the data holds on one state or other area, as of the end of the review year."""
+@dataclass
+class Profile:
+    data: ReviewData
+    iso3: str
+    year: int
+    vintage: str
 
-    def __init__(
-        self,
-        country: str,
-        review_year: int = 2015,
-        data_dir: str = "",
-        user_data_dir: str = "",
-        vintage: str = "first",
-        output_dir: str = "",
-    ):
-        check_parameters(review_year, review_year, vintage, data_dir, user_data_dir)
-        self.iso3 = to_iso3(country, column="country")
-        self.name = name_of(self.iso3)
-        self.year, self.vintage = review_year, vintage
-        self.on = date(review_year, 12, 31)
-        self.data = load_data(data_dir or None, user_data_dir or None)
-        self.out = (
-            Path(output_dir)
-            if output_dir
-            else outputs_dir() / "interactive" / str(review_year) / f"profile_{self.iso3}"
-        )
-        self.out.mkdir(parents=True, exist_ok=True)
+    @property
+    def name(self) -> str:
+        return name_of(self.iso3)
 
-    def header(self) -> None:
-        display(
-            Markdown(
-                f"# Country profile: {esc(self.name)} ({self.iso3})\n\nAs of **{self.on:%d %B %Y}**. "
-                "Every row below carries its source; gaps are shown as gaps."
-            )
-        )
+    @property
+    def on(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def published_by(self) -> int | None:
+        return self.year + 1 if self.vintage == "first" else None
 
     def membership(self) -> pd.DataFrame:
+        """Both treaties: status on the review date, dates of signature, deposit and entry into force; the
+        deadlines only where the state has a recorded obligation."""
         rows = []
+        owed = (
+            set(self.obligations()["treaty"] + "/" + self.obligations()["obligation"])
+            if len(self.obligations())
+            else set()
+        )
         for treaty in ("MBT", "CCM"):
             table = treaties.status_table(self.data.treaty_events, treaty, self.on).set_index("iso3")
             if self.iso3 not in table.index:
                 rows.append({"treaty": treaty, "status": "not_party"})
                 continue
             r = table.loc[self.iso3]
+            known = lambda d: d if d is not None and not pd.isna(d) and d <= self.on else None  # noqa: E731
             rows.append(
                 {
                     "treaty": treaty,
                     "status": r["status"],
-                    "signature": r["signature"],
-                    "deposit": r["deposit"],
-                    "instrument": r["instrument"],
-                    "entry_into_force": r["entry_into_force"],
-                    "stockpile_deadline": r["stockpile_deadline"],
-                    "clearance_deadline": r["clearance_deadline"],
-                    "withdrawal_effective": r["withdrawal_effective"],
-                    "source": r["deposit_source"],
-                    "sources_differ": r["conflicts"],
+                    "signature": known(r["signature"]),
+                    "deposit": known(r["deposit"]),
+                    "instrument": r["instrument"] if known(r["deposit"]) else None,
+                    "entry_into_force": known(r["entry_into_force"]),
+                    "stockpile_deadline": r["stockpile_deadline"] if f"{treaty}/stockpile" in owed else None,
+                    "clearance_deadline": r["clearance_deadline"] if f"{treaty}/clearance" in owed else None,
+                    "source_url": r["deposit_source"],
                 }
             )
         return pd.DataFrame(rows)
 
-    def show_membership(self) -> None:
-        display(Markdown("## Treaty status"))
-        display(_styled(self.membership()))
-
     def obligations(self) -> pd.DataFrame:
         frames = []
         for treaty in ("MBT", "CCM"):
-            for kind, func, table in (
-                ("clearance", obligations.clearance_history, self.data.clearance_events),
-                ("stockpile", obligations.stockpile_history, self.data.stockpile_events),
-            ):
-                hist = func(self.data.treaty_events, table, treaty, self.on, self.data.meetings)
+            for kind, table in KINDS:
+                func = obligations.clearance_history if kind == "clearance" else obligations.stockpile_history
+                hist = func(self.data.treaty_events, getattr(self.data, table), treaty, self.on, self.data.meetings)
                 if len(hist) and self.iso3 in set(hist["iso3"]):
                     frames.append(hist[hist["iso3"] == self.iso3].assign(obligation=kind))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    def show_obligations(self) -> None:
-        display(Markdown("## Clearance and stockpile obligations"))
-        table = self.obligations()
-        if table.empty:
-            display(Markdown("No clearance or stockpile obligation is recorded for this state."))
-            return
-        display(
-            _styled(
-                table[
-                    [
-                        "treaty",
-                        "obligation",
-                        "original_deadline",
-                        "deadline",
-                        "extensions",
-                        "completed",
-                        "status",
-                        "reason",
-                    ]
-                ]
-            )
-        )
-        events = pd.concat(
-            [
-                self.data.clearance_events.assign(table="clearance"),
-                self.data.stockpile_events.assign(table="stockpile"),
-            ],
-            ignore_index=True,
-        )
-        events = events[events["iso3"] == self.iso3]
-        display(Markdown("### The record behind it"))
-        display(
-            _styled(
-                events[["treaty", "table", "event", "date", "deadline", "quote", "source_url"]].sort_values(
-                    ["treaty", "table", "date"], na_position="first"
-                )
-            )
-        )
+    def record(self) -> pd.DataFrame:
+        """The cited rows behind the obligations, dated on or before the review date (undated ones marked)."""
+        events = self._events()
+        return events[events["when"].map(lambda d: d is None or d <= self.on)].drop(columns="when")
+
+    def _events(self) -> pd.DataFrame:
+        parts = [getattr(self.data, table).assign(obligation=kind) for kind, table in KINDS]
+        events = pd.concat(parts, ignore_index=True)
+        events = events[events["iso3"] == self.iso3].copy()
+        events["when"] = events["date"].map(period_end)
+        cols = ["treaty", "obligation", "event", "date", "deadline", "meeting", "quote", "source_url", "when"]
+        return events.sort_values(["treaty", "obligation", "date"], na_position="first")[cols]
 
     def monitor_figures(self) -> pd.DataFrame:
+        """The Monitor's figures for this place, for years up to the review year, as first published (or the
+        chosen vintage), from editions published by the year after."""
         facts = self.data.monitor_facts
-        mine = facts[facts["place"] == self.iso3]
-        return mine[["metric", "period", "value", "unit", "qualifier", "edition", "quote", "source_url"]].sort_values(
-            ["metric", "period", "edition"]
-        )
-
-    def show_monitor_figures(self) -> None:
-        display(Markdown("## Monitor figures for this country"))
-        figures = self.monitor_figures()
-        if figures.empty:
-            display(Markdown("The collected Monitor figures hold no country-level value for this state."))
-        else:
-            display(_styled(figures))
-        use = self.data.use_reports[self.data.use_reports["place"] == self.iso3]
-        if len(use):
-            display(Markdown("### Reported use of antipersonnel mines or cluster munitions"))
-            display(
-                _styled(
-                    use[["edition", "period", "weapon", "actor_type", "actor", "confirmed", "source_url"]].sort_values(
-                        "edition", key=lambda s: s.map(edition_year)
-                    )
-                )
+        rows = []
+        for metric in sorted(set(facts.loc[facts["place"] == self.iso3, "metric"])):
+            found = F.series(facts, metric, place=self.iso3, vintage=self.vintage, published_by=self.published_by)
+            found = found[found["period"].map(lambda p: int(str(p)[-4:]) <= self.year)]
+            rows.append(found.assign(metric=metric))
+        if not rows:
+            return pd.DataFrame(
+                columns=["metric", "period", "value", "unit", "qualifier", "edition", "quote", "source_url"]
             )
+        out = pd.concat(rows, ignore_index=True)
+        return out[["metric", "period", "value", "unit", "qualifier", "edition", "quote", "source_url"]]
 
-    def chart_casualties(self) -> None:
-        """Casualties per year in this country, as first published and in the latest edition."""
-        facts = self.data.monitor_facts
-        mine = facts[(facts["metric"] == "casualties_total") & (facts["place"] == self.iso3)]
-        if mine.empty:
-            return
-        years = range(min(self.year, *(int(p) for p in mine["period"])), self.year + 1)
-        title = f"{self.name}: mine/ERW casualties per year, first published and latest"
-        fig, data = charts.revisions_chart(facts, "casualties_total", title, years, place=self.iso3)
-        charts.save(fig, data, "casualties", self.out / "charts")
-        display(fig)
-        plt.close(fig)
+    def use(self) -> pd.DataFrame:
+        use = self.data.use_reports
+        mine = use[(use["place"] == self.iso3) & use["edition"].map(lambda e: F.edition_year(e) <= self.year + 1)]
+        return mine[["edition", "period", "weapon", "actor_type", "actor", "confirmed", "source_url"]]
 
-    def chart_retained(self) -> None:
-        retained = self.data.retained_mines
-        mine = retained[retained["iso3"] == self.iso3].sort_values("year").drop_duplicates("year", keep="last")
-        if mine.empty:
-            return
-        series = mine.rename(columns={"quantity": "value"})[["year", "value", "qualifier", "edition"]]
-        years = range(int(series["year"].min()), max(int(series["year"].max()), self.year) + 1)
-        fig, data = charts.trend(
-            series, f"{self.name}: antipersonnel mines retained (Art. 3)", "mines", years, highlight=self.year
-        )
-        charts.save(fig, data, "retained_mines", self.out / "charts")
-        display(fig)
-        plt.close(fig)
+    def since_then(self) -> pd.DataFrame:
+        """Treaty and obligation events dated after the review date, and later Monitor editions' figures."""
+        events = self.data.treaty_events
+        later = events[(events["iso3"] == self.iso3) & (events["date"] > self.on)]
+        rows = [
+            {"date": r.date, "what": f"{r.treaty} {r.event.replace('_', ' ')}", "source_url": r.source_url}
+            for r in later.itertuples()
+        ]
+        record = self._events()
+        for r in record[record["when"].map(lambda d: d is not None and d > self.on)].itertuples():
+            what = f"{r.treaty} {r.obligation}: {r.event.replace('_', ' ')}" + (
+                f", deadline {r.deadline}" if r.deadline else ""
+            )
+            rows.append({"date": r.when, "what": what, "source_url": r.source_url})
+        return pd.DataFrame(rows, columns=["date", "what", "source_url"]).sort_values("date").reset_index(drop=True)
 
-    def save(self) -> None:
-        self.membership().to_csv(self.out / "membership.csv", index=False, lineterminator="\n")
-        self.obligations().to_csv(self.out / "obligations.csv", index=False, lineterminator="\n")
-        self.monitor_figures().to_csv(self.out / "monitor_figures.csv", index=False, lineterminator="\n")
-        display(Markdown(f"Tables saved in `{self.out.name}/`."))
+    def headline(self) -> str:
+        """One line for the profiles index: treaty status and the state of its obligations."""
+        member = self.membership().set_index("treaty")["status"]
+        words = {"in_force": "party", "deposited": "party", "withdrawing": "withdrawing", "withdrawn": "withdrew",
+                 "signatory": "signatory", "not_party": "not party", "undetermined": "status open"}  # fmt: skip
+        parts = [f"MBT {words.get(member.get('MBT'), 'not party')}", f"CCM {words.get(member.get('CCM'), 'not party')}"]
+        ob = self.obligations()
+        for r in ob.itertuples() if len(ob) else []:
+            parts.append(f"{r.treaty} {r.obligation}: {status_word(r.status)}")
+        return "; ".join(parts)
+
+
+def compute_profile(country: str, review_year: int = 2015, vintage: str = "first", data_dir: str = "",
+                    user_data_dir: str = "", data: ReviewData | None = None) -> Profile:  # fmt: skip
+    check_parameters(review_year, review_year, vintage, data_dir, user_data_dir)
+    iso3 = to_iso3(country, column="country")
+    return Profile(data or load_data(data_dir or None, user_data_dir or None), iso3, review_year, vintage)

@@ -1,318 +1,195 @@
-"""The annual review run: check parameters, run the notebooks in parallel, publish, move into place.
+"""One progress review, computed: indicator values, ratings, objectives, goals, obligations, key numbers.
 
-Outputs are built in a staging folder beside the target and moved to `outputs/<year>/` only when
-the run is complete; an earlier `outputs/<year>/` is moved to `outputs/archive/` first, never lost.
+Pure computation: frames and sentences, no display and no files. `compute_review()` is what the notebooks,
+the runner and the console call; `present` turns the result into charts and tables.
+
+A review of year Y is "as of 31 December Y": treaty status and obligations use only evidence dated on or
+before that day, and Monitor figures (vintage "first") only the editions published by Y + 1, the editions
+that report on year Y. Later events and revisions appear only in a "since then" list.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import platform
-import shutil
-import subprocess
-import sys
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
+from datetime import date
 from pathlib import Path
 
-from .errors import DataError
-from .load import validate_folder
-from .paths import REPO_DIR, notebooks_dir, outputs_dir
-from .paths import data_dir as resolve_data_dir
-from .report import check_parameters
-from .schema import descriptor
+import pandas as pd
 
-ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
+from . import indicators, obligations, ratings, treaties
+from .countries import name_of
+from .errors import DataError
+from .facts import check_vintage, edition_label, edition_year, format_value, source_label
+from .load import ReviewData, load_data
+
+FIRST_YEAR = 1997
+PLAN_YEARS = range(2012, 2016)
+ARTICLES = {
+    ("MBT", "clearance"): "Article 5",
+    ("CCM", "clearance"): "Article 4",
+    ("MBT", "stockpile"): "Article 4",
+    ("CCM", "stockpile"): "Article 3",
+}
+
+
+def latest_year() -> int:
+    return date.today().year
+
+
+def check_parameters(review_year, baseline_year, vintage: str, data_dir: str = "", user_data_dir: str = "") -> None:
+    """Refuse bad parameters with one clear message, before any work starts."""
+    last = latest_year()
+    for name, value in (("review_year", review_year), ("baseline_year", baseline_year)):
+        if not isinstance(value, int) or isinstance(value, bool) or not FIRST_YEAR <= value <= last:
+            raise DataError(f"must be a year from {FIRST_YEAR} to {last}", column=name, value=value)
+    if baseline_year > review_year:
+        raise DataError(
+            f"the baseline year must not be after the review year {review_year}",
+            column="baseline_year",
+            value=baseline_year,
+        )
+    check_vintage(vintage)
+    if vintage not in ("first", "latest") and edition_year(vintage) > last:
+        raise DataError(f"no Monitor edition after {last} exists", column="vintage", value=vintage)
+    if data_dir and not Path(data_dir).expanduser().is_dir():
+        raise DataError("the data folder does not exist", column="data_dir", value=data_dir)
+    if user_data_dir and not Path(user_data_dir).expanduser().is_dir():
+        raise DataError("the researcher's data folder does not exist", column="user_data_dir", value=user_data_dir)
 
 
 @dataclass
-class RunResult:
+class Review:
+    """A computed review of one goal (or of all goals, goal=None) as of 31 December of the review year."""
+
+    data: ReviewData
+    goal: int | None
     year: int
-    folder: Path
-    results: list[dict] = field(default_factory=list)
-    archived: Path | None = None
+    baseline: int
+    vintage: str
+    values: pd.DataFrame = field(repr=False)
+    ratings: pd.DataFrame = field(repr=False)
 
     @property
-    def failed(self) -> list[dict]:
-        return [r for r in self.results if r["outcome"] != "ok"]
+    def on(self) -> date:
+        return date(self.year, 12, 31)
 
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.baseline, self.year + 1))
 
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    @property
+    def published_by(self) -> int | None:
+        """The last Monitor edition year a review of this year uses (the editions reporting on it)."""
+        return self.year + 1 if self.vintage == "first" else None
 
+    @property
+    def in_plan_period(self) -> bool:
+        return self.year in PLAN_YEARS
 
-def data_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every table and the descriptor in a data folder."""
-    files = sorted(folder.glob("*.csv")) + sorted(folder.glob("datapackage.json"))
-    return {p.name: file_hash(p) for p in files}
+    # --- the catalogue ----------------------------------------------------------------------
+    def goal_title(self, goal: int | None = None) -> str:
+        goal = goal or self.goal
+        if goal is None:
+            return "Strategic plan 2012-2015: overview"
+        return str(self.data.goals.set_index("goal").at[goal, "title"])
 
+    def entry(self, indicator_id: str) -> dict:
+        """One indicator's catalogue row (text, short name, unit, chart label, headline...)."""
+        table = self.data.indicators.set_index("id")
+        if indicator_id not in table.index:
+            raise DataError("unknown indicator", column="indicator_id", value=indicator_id)
+        return {"id": indicator_id, **table.loc[indicator_id].to_dict()}
 
-def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebooks) -> Path:
-    """Everything that can be checked before a kernel starts. Returns the resolved data folder."""
-    folder = resolve_data_dir(data_dir)
-    check_parameters(year, baseline, vintage, str(folder), str(user_dir or ""))
-    unknown = [n for n in notebooks if not (notebooks_dir() / f"{n}.ipynb").exists()]
-    if unknown:
-        known = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
-        raise DataError(f"unknown notebook(s) {unknown}; known: {known}", column="notebooks")
-    problems = validate_folder(folder)
-    if user_dir:
-        problems += validate_folder(user_dir, partial=True)
-    if problems:
-        more = f" (and {len(problems) - 1} more problems: run `icbl-review validate`)" if len(problems) > 1 else ""
-        raise DataError(f"the data does not validate: {problems[0]}{more}")
-    covered = _years_covered(folder)
-    if year > covered:
-        raise DataError(f"the data covers years up to {covered}", column="year", value=year)
-    return folder
+    def objective_text(self, objective: str) -> str:
+        return str(self.data.objectives.set_index("id").at[objective, "text"])
 
+    # --- results ----------------------------------------------------------------------------
+    def goal_ratings(self) -> pd.DataFrame:
+        return self.ratings if self.goal is None else self.ratings[self.ratings["goal"] == self.goal]
 
-def _years_covered(folder: Path) -> int:
-    """The latest year any table of the data folder speaks of (the end of the review range)."""
-    from .load import read_table
+    def indicator_values(self, indicator_id: str) -> pd.DataFrame:
+        return self.values[self.values["indicator_id"] == indicator_id].reset_index(drop=True)
 
-    facts = read_table("monitor_facts", folder)
-    events = read_table("treaty_events", folder)
-    latest_fact = max(int(str(p)[-4:]) for p in facts["period"]) if len(facts) else 0
-    latest_event = max(d.year for d in events["date"]) if len(events) else 0
-    return max(latest_fact, latest_event)
+    def rating(self, indicator_id: str) -> dict:
+        return self.ratings.set_index("indicator_id").loc[indicator_id].to_dict() | {"indicator_id": indicator_id}
 
+    def objectives(self) -> pd.DataFrame:
+        rolled = ratings.roll_up(self.goal_ratings(), "objective")
+        rolled.insert(1, "text", rolled["objective"].map(self.objective_text))
+        return rolled
 
-def _previous_manifest(target: Path) -> dict | None:
-    path = target / "manifest.json"
-    if path.exists():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            return None
-    return None
+    def goals(self) -> pd.DataFrame:
+        rolled = ratings.roll_up(self.goal_ratings(), "goal")
+        rolled.insert(1, "title", rolled["goal"].map(self.goal_title))
+        return rolled
 
+    def obligations(self, treaty: str = "MBT", kind: str = "clearance") -> pd.DataFrame:
+        """Every obligation of `kind` (clearance or stockpile) under `treaty` on the review date."""
+        func = obligations.clearance_history if kind == "clearance" else obligations.stockpile_history
+        table = self.data.clearance_events if kind == "clearance" else self.data.stockpile_events
+        return func(self.data.treaty_events, table, treaty, self.on, self.data.meetings)
 
-def _input_key(name: str, params: dict, hashes: dict) -> str:
-    text = json.dumps(
-        {"nb": file_hash(notebooks_dir() / f"{name}.ipynb"), "params": params, "data": hashes}, sort_keys=True
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    def membership_changes(self) -> pd.DataFrame:
+        rows = []
+        for treaty in ("MBT", "CCM"):
+            for r in treaties.parties_by_year(self.data.treaty_events, treaty, self.years).itertuples():
+                rows.append(
+                    {
+                        "treaty": treaty,
+                        "year": r.year,
+                        "states_parties": r.states_parties,
+                        "joined": ", ".join(name_of(c) for c in r.joined),
+                        "left": ", ".join(name_of(c) for c in r.left),
+                    }
+                )
+        return pd.DataFrame(rows)
 
+    def coverage(self) -> pd.DataFrame:
+        values = self.values if self.goal is None else self.values[self.values["goal"] == self.goal]
+        return indicators.coverage(values)
 
-def run_annual(
-    year: int,
-    baseline: int = 2011,
-    vintage: str = "first",
-    data_dir=None,
-    user_dir=None,
-    out_root=None,
-    jobs: int | None = None,
-    notebooks: list[str] | None = None,
-    only_changed: bool = False,
-    progress: bool = True,
-    pdf: bool = True,
-) -> RunResult:
-    """Run the annual review for `year` and publish it into `<out_root>/<year>/`."""
-    notebooks = notebooks or ANNUAL_NOTEBOOKS
-    folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks)
-    params = _base_params(year, vintage, folder, user_dir) | {"baseline_year": baseline}
-    work = [(name, name, {}) for name in notebooks]
-    return _run(work, year, str(year), params, folder, user_dir, out_root, jobs, only_changed, progress, pdf)
-
-
-def run_profiles(
-    countries: list[str],
-    year: int,
-    vintage: str = "first",
-    data_dir=None,
-    user_dir=None,
-    out_root=None,
-    jobs: int | None = None,
-    progress: bool = True,
-    pdf: bool = True,
-) -> RunResult:
-    """Run the country profile for each country (ISO3 codes or names) into `<out_root>/profiles-<year>/`."""
-    from .countries import to_iso3
-
-    codes = [to_iso3(c, column="country") for c in countries]
-    folder = check_run(year, year, vintage, data_dir, user_dir, ["country_profile"])
-    params = _base_params(year, vintage, folder, user_dir)
-    work = [(f"profile_{code}", "country_profile", {"country": code}) for code in dict.fromkeys(codes)]
-    return _run(work, year, f"profiles-{year}", params, folder, user_dir, out_root, jobs, False, progress, pdf)
-
-
-def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:
-    return {
-        "review_year": year,
-        "vintage": vintage,
-        "data_dir": str(folder),
-        "user_data_dir": str(Path(user_dir).resolve()) if user_dir else "",
-    }
-
-
-def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs, only_changed, progress, pdf):
-    """Run every (job name, notebook, extra parameters) in `work` in a staging folder, publish, move into place."""
-    from . import publish
-
-    root = outputs_dir(out_root)
-    target = root / target_name
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".staging-{target_name}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    hashes = data_hashes(folder) | (
-        {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
-    )
-    keys = {name: _input_key(notebook, base_params | extra, hashes) for name, notebook, extra in work}
-    previous = _previous_manifest(target) if only_changed else None
-    reuse = {}
-    for entry in (previous or {}).get("notebooks", []):
-        if entry["outcome"] == "ok" and entry.get("input_key") == keys.get(entry["notebook"]):
-            reuse[entry["notebook"]] = entry
-    started = time.perf_counter()
-    results: list[dict] = []
-    try:
-        cache = staging / "data-cache.pickle"
-        _write_cache(cache, folder, user_dir)
-        for name in reuse:
-            shutil.copytree(target / name, staging / name)
-            shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
-            results.append(dict(reuse[name], reused=True))
-        to_run = [job for job in work if job[0] not in reuse]
-        results += _execute_all(to_run, base_params, staging, jobs or os.cpu_count() or 1, progress, cache)
-        for r in results:
-            r["input_key"] = keys[r["notebook"]]
-        cache.unlink(missing_ok=True)
-        order = [name for name, _, _ in work]
-        results.sort(key=lambda r: order.index(r["notebook"]))
-        publish.publish_run(staging, results, base_params, pdf=pdf)
-        manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started)
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        archived = _archive(target, root)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return RunResult(year, target, results, archived)
-
-
-def _nb_out(staging: Path, name: str) -> Path:
-    path = staging / "notebooks" / f"{name}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _log_path(staging: Path, name: str) -> Path:
-    path = staging / "logs" / f"{name}.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _write_cache(cache: Path, folder: Path, user_dir) -> None:
-    """Load and validate the data once; the notebooks of this run read the validated tables from here."""
-    import pickle
-
-    from .load import load_data
-
-    data = load_data(folder, user_dir)
-    cache.write_bytes(
-        pickle.dumps(
-            {
-                "folder": str(folder),
-                "user_dir": str(Path(user_dir).resolve()) if user_dir else None,
-                "tables": data.tables,
-            }
-        )
-    )
-
-
-def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path) -> list[dict]:
-    from .execute import run_and_render
-
-    if not work:
-        return []
-    os.environ["ICBL_DATA_CACHE"] = str(cache)
-    results = []
-    _progress(progress, 0, len(work), "starting")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        futures = [
-            pool.submit(
-                run_and_render,
-                str(notebooks_dir() / f"{notebook}.ipynb"),
-                str(_nb_out(staging, name)),
-                dict(base_params, **extra, output_dir=str(staging / name)),
-                str(notebooks_dir()),
-                str(_log_path(staging, name)),
-                str(staging / f"{name}.html"),
-                name,
+    def key_numbers(self) -> list[str]:
+        """Sentences with their source, from the catalogue's headline of each indicator with a value."""
+        out = []
+        vals = self.values if self.goal is None else self.values[self.values["goal"] == self.goal]
+        for r in vals[(vals["year"] == self.year) & vals["value"].notna()].itertuples():
+            entry = self.entry(r.indicator_id)
+            template = entry.get("headline")
+            if not isinstance(template, str) or not template:
+                continue
+            unit = r.unit if isinstance(r.unit, str) else ""
+            source = source_label(r.edition, r.source_url) if isinstance(r.edition, str) else "treaty records"
+            text = template.format(
+                value=format_value(r.value, r.qualifier, unit),
+                year=self.year,
+                edition=edition_label(r.edition) if isinstance(r.edition, str) else "the Monitor",
             )
-            for name, notebook, extra in work
-        ]
-        names = {f: name for f, (name, _, _) in zip(futures, work, strict=True)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = dict(future.result(), notebook=names[future])
-            results.append(result)
-            _progress(progress, done, len(work), f"{result['notebook']} {result['outcome']} ({result['seconds']:.0f}s)")
-    os.environ.pop("ICBL_DATA_CACHE", None)
-    if progress:
-        print(file=sys.stderr)
-    return results
+            out.append(f"{text[0].upper()}{text[1:]} ({source}).")
+        return out
+
+    def since_then(self) -> pd.DataFrame:
+        """Treaty events after the review date: shown apart, never in the review's counts."""
+        events = self.data.treaty_events
+        later = events[events["date"] > self.on].sort_values("date")
+        return later[["date", "treaty", "iso3", "state", "event", "source_url"]].reset_index(drop=True)
 
 
-def _progress(enabled: bool, done: int, total: int, label: str) -> None:
-    if not enabled:
-        return
-    width = 30
-    filled = int(width * done / total) if total else width
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} notebooks  {label:<40}",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
-def _archive(target: Path, root: Path) -> Path | None:
-    """Move an earlier run out of the way (into outputs/archive/) instead of overwriting it."""
-    if not target.exists():
-        return None
-    stamp = datetime.fromtimestamp(target.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
-    dest = root / "archive" / f"{target.name}-{stamp}"
-    n = 1
-    while dest.exists():
-        dest = root / "archive" / f"{target.name}-{stamp}-{n}"
-        n += 1
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    target.rename(dest)
-    return dest
-
-
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_DIR, capture_output=True, text=True, timeout=5)
-        return out.stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _manifest(year: int, params: dict, hashes: dict, results: list[dict], seconds: float) -> dict:
-    packages = {}
-    for name in ("icbl-analysis", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "jupyterlab"):
-        try:
-            packages[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            packages[name] = None
-    return {
-        "review_year": year,
-        "parameters": params,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "packages": packages,
-        "git_commit": _git_commit(),
-        "data_files": hashes,
-        "data_package": descriptor().get("name"),
-        "seconds": round(seconds, 1),
-        "notebooks": [{k: v for k, v in r.items() if k != "executed"} for r in results],
-    }
+def compute_review(
+    goal: int | None,
+    review_year: int = 2015,
+    baseline_year: int = 2011,
+    vintage: str = "first",
+    data_dir: str = "",
+    user_data_dir: str = "",
+    data: ReviewData | None = None,
+) -> Review:
+    """Everything a goal review shows, computed from the data (goal=None: every goal, for the overview)."""
+    check_parameters(review_year, baseline_year, vintage, data_dir, user_data_dir)
+    if goal is not None and goal not in (1, 2, 3, 4):
+        raise DataError("goal must be 1, 2, 3 or 4 (or None for the overview)", column="goal", value=goal)
+    data = data or load_data(data_dir or None, user_data_dir or None)
+    years = range(baseline_year, review_year + 1)
+    published_by = review_year + 1 if vintage == "first" else None
+    values = indicators.compute(data, years, vintage, published_by=published_by)
+    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year)
+    return Review(data, goal, review_year, baseline_year, vintage, values, rated)

@@ -1,8 +1,11 @@
-"""Tables in the reports: data text is escaped, sources become short links."""
+"""Tables in the reports: data text is escaped, sources become short links, statuses read as words."""
+
+from datetime import date
 
 import pandas as pd
 
-from icbl_analysis.report import _styled
+from icbl_analysis.present.tables import styled
+from icbl_analysis.present.words import md
 
 
 def test_markup_and_hostile_urls_are_escaped():
@@ -13,7 +16,23 @@ def test_markup_and_hostile_urls_are_escaped():
             "status": ["on track"],
         }
     )
-    html = _styled(frame).to_html()
+    html = styled(frame).to_html()
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)" in html
-    assert '<a href="https://example.org/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;">example.org</a>' in html
+    assert 'href="https://example.org/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in html
+    assert "javascript:" not in styled(pd.DataFrame({"source_url": ["javascript:alert(1)"]})).to_html().split("<td")[1][:40]
+
+
+def test_people_words_and_readable_numbers():
+    frame = pd.DataFrame(
+        {"iso3": ["BIH"], "deadline": [date(2019, 3, 1)], "status": ["missed_outstanding"], "value": [1234567.0]}
+    )
+    html = styled(frame).to_html()
+    assert "deadline missed, not completed" in html and "missed_outstanding" not in html
+    assert "1\u00a0March\u00a02019" in html and "1,234,567" in html
+    assert ">Deadline<" in html and ">State<" not in html and ">Code<" in html
+
+
+def test_markdown_from_data_is_never_live():
+    assert md("[click](javascript:alert(1))") == "\\[click\\]\\(javascript:alert\\(1\\)\\)"
+    assert "<img" not in md("<img src=x onerror=alert(1)>")

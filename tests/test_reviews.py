@@ -11,7 +11,7 @@ import pytest
 
 from icbl_analysis import cli
 from icbl_analysis.paths import NOTEBOOKS_DIR
-from icbl_analysis.review import ANNUAL_NOTEBOOKS, run_annual
+from icbl_analysis.run import ANNUAL_NOTEBOOKS, run_annual
 
 
 def read_csv(path):
@@ -156,7 +156,7 @@ def test_first_and_latest_review_years_run(tmp_path, year):
 
 
 def test_country_profiles(tmp_path):
-    from icbl_analysis.review import run_profiles
+    from icbl_analysis.run import run_profiles
 
     result = run_profiles(["Cambodia", "BLR"], 2015, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []
@@ -182,7 +182,7 @@ def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
 
 
 def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_path):
-    from icbl_analysis import assess, indicators
+    from icbl_analysis import indicators, ratings
     from icbl_analysis.load import load_data
 
     user = tmp_path / "records"
@@ -195,7 +195,7 @@ def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_p
     )
     data = load_data(user_dir=user)
     values = indicators.compute(data, range(2011, 2016), ids={"G4.I03"})
-    rating = assess.rate_all(values, data.indicators, 2011, 2015).iloc[0]
+    rating = ratings.rate_all(values, data.indicators, 2011, 2015).iloc[0]
     assert (rating["status"], rating["baseline_value"], rating["review_value"]) == ("on track", "250,000", "310,000")
     result = run_annual(2015, user_dir=user, out_root=tmp_path / "out", notebooks=["goal4"], pdf=False, progress=False)
     ratings = {r["indicator_id"]: r["status"] for r in read_csv(result.folder / "goal4" / "ratings.csv")}

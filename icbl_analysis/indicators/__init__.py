@@ -1,74 +1,58 @@
 """The plan's indicators, computed per year from the loaded data.
 
-An indicator that is one Monitor metric names it in data/indicators.csv (`monitor_metric`) and is read
-with the chosen vintage; any other public indicator has one function in its goal's module, registered
-with `@indicator("G1.I01")`.
-Every function takes (data, years, vintage) and returns one row per year with the columns in
-`COLUMNS`; a year the record does not cover has value None (a gap stays a gap).
-Indicators the public record cannot answer are read from the researcher's own table.
+What each indicator is, and how it is answered, is in data/indicators.csv (`answered_by`). A Monitor metric
+is read with the chosen vintage; treaty counts, obligations and derived indicators have one function each in
+their goal's module, registered with `@indicator("G1.I01")`; the rest come from the researcher's own table.
+Every computation returns one row per year (see `registry.COLUMNS`); a year the record does not cover has
+value None (a gap stays a gap).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
-COLUMNS = ["year", "value", "unit", "qualifier", "edition", "source_url", "quote", "note"]
-REGISTRY: dict[str, Callable] = {}
+from . import goal1, goal2, goal4  # noqa: F401  (each registers its functions)
+from .common import from_facts
+from .registry import COLUMNS, REGISTRY, indicator, rows_frame, year_of_period
 
-
-def indicator(indicator_id: str):
-    """Register a function as the computation of one indicator."""
-
-    def wrap(func):
-        REGISTRY[indicator_id] = func
-        return func
-
-    return wrap
-
-
-def rows_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=COLUMNS)
+__all__ = ["COLUMNS", "REGISTRY", "compute", "coverage", "indicator", "rows_frame", "year_of_period"]
 
 
 def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
-    table = data.researcher_indicators
-    mine = table[table["indicator_id"] == indicator_id]
+    mine = {
+        int(r["year"]): r for r in data.researcher_indicators.to_dict("records") if r["indicator_id"] == indicator_id
+    }
     rows = []
     for year in years:
-        hit = mine[mine["year"] == year]
-        if hit.empty:
+        r = mine.get(year)
+        if r is None:
             rows.append({"year": year, "value": None, "note": "no data supplied"})
-        else:
-            r = hit.iloc[0]
-            rows.append(
-                {
-                    "year": year,
-                    "value": float(r["value"]),
-                    "unit": r["unit"],
-                    "source_url": r["source"],
-                    "note": r["note"] if isinstance(r["note"], str) else "researcher's own records",
-                }
-            )
+            continue
+        rows.append(
+            {
+                "year": year,
+                "value": float(r["value"]),
+                "unit": r["unit"],
+                "source_url": r["source"],
+                "note": r["note"] if isinstance(r["note"], str) else "researcher's own records",
+            }
+        )
     return rows_frame(rows)
 
 
-def compute(data, years, vintage: str = "first", ids=None) -> pd.DataFrame:
-    """Every indicator (or those in `ids`) for every year: one long table with the catalogue's
-    goal, objective and text, and how the value was answered ('public', 'researcher', 'none')."""
-    from . import goal1, goal2  # noqa: F401  (registers the functions)
-    from .common import from_facts
-
+def compute(data, years, vintage: str = "first", ids=None, published_by: int | None = None) -> pd.DataFrame:
+    """Every indicator (or those in `ids`) for every year: one long table with the catalogue's goal,
+    objective and text, and whether the public record or the campaign's own records answer it. With
+    `published_by`, Monitor figures published after that year are left out."""
     years = list(years)
     frames = []
     for entry in data.indicators.itertuples():
         if ids is not None and entry.id not in ids:
             continue
         if entry.id in REGISTRY:
-            frame = REGISTRY[entry.id](data, years, vintage)
+            frame = REGISTRY[entry.id](data, years, vintage, published_by)
         elif entry.answered_by == "monitor_metric" and isinstance(entry.metric, str) and entry.metric:
-            frame = from_facts(data, entry.metric, years, vintage)
+            frame = from_facts(data, entry.metric, years, vintage, published_by)
         else:
             frame = _researcher_values(data, entry.id, years)
         frame = frame.copy()

@@ -1,40 +1,38 @@
-"""Shared building blocks for the goal modules."""
+"""Reading one Monitor metric as yearly indicator rows."""
 
 from __future__ import annotations
 
 from .. import facts as F
-from . import rows_frame
+from .registry import rows_frame, year_of_period
 
 
-def year_of_period(period: str) -> int:
-    """'2012' -> 2012; a ban-policy period '2012-2013' belongs to its closing year 2013."""
-    return int(str(period).split("-")[-1])
-
-
-def from_facts(data, metric: str, years, vintage: str, place: str = "WLD"):
-    """One row per year from a Monitor metric, with the edition and quote of each value."""
+def from_facts(data, metric: str, years, vintage: str, published_by: int | None = None, place: str = "WLD"):
+    """One row per year from a Monitor metric, with the edition and quote of each value; with `published_by`
+    only figures published by then (a review as of its date uses nothing published later)."""
     facts = data.monitor_facts
     if metric not in set(facts["metric"]):
         return rows_frame([{"year": y, "value": None, "note": f"no {metric} figures in the data"} for y in years])
-    found = F.series(facts, metric, place=place, vintage=vintage)
+    found = F.series(facts, metric, place=place, vintage=vintage, published_by=published_by)
     found = found.assign(year=found["period"].map(year_of_period)).drop_duplicates("year", keep="last")
+    by_year = {int(r["year"]): r for r in found.to_dict("records")}
     rows = []
     for year in years:
-        hit = found[found["year"] == year]
-        if hit.empty:
+        r = by_year.get(year)
+        if r is None:
             rows.append({"year": year, "value": None, "note": "not in the public record collected"})
             continue
-        r = hit.iloc[0]
         rows.append(
             {
                 "year": year,
                 "value": float(r["value"]),
                 "unit": r["unit"],
                 "qualifier": r["qualifier"],
-                "edition": r["edition"],
+                "edition": r["edition"] if isinstance(r["edition"], str) and r["edition"] else None,
                 "source_url": r["source_url"],
                 "quote": r["quote"],
-                "note": r["note"],
+                "note": r["note"]
+                if not (isinstance(r.get("as_of"), str) and r["as_of"])
+                else "; ".join(x for x in (f"as of {r['as_of']}", r["note"]) if isinstance(x, str) and x),
             }
         )
     return rows_frame(rows)

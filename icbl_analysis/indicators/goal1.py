@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from .. import obligations, treaties
-from . import indicator, rows_frame
+from .registry import indicator, rows_frame
 
-UNTC = "treaty_events.csv (depositary and Monitor records, cited per row)"
+TREATY_TABLE = "treaty_events.csv (depositary and Monitor records, cited per row)"
 
 
 def _parties_rows(data, treaty: str, years, new_only: bool):
@@ -23,7 +23,7 @@ def _parties_rows(data, treaty: str, years, new_only: bool):
                 "year": r.year,
                 "value": value,
                 "unit": "states",
-                "source_url": UNTC,
+                "source_url": TREATY_TABLE,
                 "note": f"counted from deposit at 31 December {r.year}; {note}",
             }
         )
@@ -31,12 +31,12 @@ def _parties_rows(data, treaty: str, years, new_only: bool):
 
 
 @indicator("G1.I01")
-def new_ccm_states_parties(data, years, vintage):
+def new_ccm_states_parties(data, years, vintage, published_by=None):
     return _parties_rows(data, "CCM", years, new_only=True)
 
 
 @indicator("G1.I14")
-def mbt_states_parties(data, years, vintage):
+def mbt_states_parties(data, years, vintage, published_by=None):
     return _parties_rows(data, "MBT", years, new_only=False)
 
 
@@ -45,27 +45,67 @@ def _stockpile_completed(data, treaty: str, years):
     for year in years:
         on = date(year, 12, 31)
         hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
-        done = hist[hist["status"].isin(["completed_on_time", "completed_late"])] if len(hist) else hist
+        done = hist[hist["status"].isin(obligations.COMPLETED)] if len(hist) else hist
         late = hist[hist["status"] == "missed_outstanding"] if len(hist) else hist
+        open_ = hist[hist["status"] == "undetermined"] if len(hist) else hist
+        notes = []
+        if len(late):
+            notes.append("missed deadline, still destroying: " + ", ".join(late["iso3"]))
+        if len(open_):
+            notes.append("status open (undated evidence): " + ", ".join(open_["iso3"]))
         rows.append(
             {
                 "year": year,
                 "value": len(done),
                 "unit": "states",
                 "source_url": "stockpile_events.csv",
-                "note": ("missed deadline, still destroying: " + ", ".join(late["iso3"]))
-                if len(late)
-                else "counts only States Parties whose completion is recorded in the data",
+                "note": "; ".join(notes) or "every recorded stockpile accounted for",
             }
         )
     return rows_frame(rows)
 
 
 @indicator("G1.I06")
-def ccm_stockpile_completed(data, years, vintage):
+def ccm_stockpile_completed(data, years, vintage, published_by=None):
     return _stockpile_completed(data, "CCM", years)
 
 
 @indicator("G1.I10")
-def mbt_stockpile_completed(data, years, vintage):
+def mbt_stockpile_completed(data, years, vintage, published_by=None):
     return _stockpile_completed(data, "MBT", years)
+
+
+@indicator("G1.I11")
+def retained_mines_reduced(data, years, vintage, published_by=None):
+    """States Parties whose declared retained mines fell from their previous declaration, by the year of the
+    lower declaration; only states with two declarations in the table count, so this is a lower bound."""
+    retained = data.retained_mines.dropna(subset=["year", "quantity"])
+    retained = retained.sort_values(["iso3", "year", "edition"], na_position="last").drop_duplicates(["iso3", "year"])
+    by_state = {iso3: list(zip(g["year"], g["quantity"], strict=True)) for iso3, g in retained.groupby("iso3")}
+    rows = []
+    for year in years:
+        fell, covered = [], 0
+        for iso3, series in by_state.items():
+            earlier = [(y, q) for y, q in series if y < year]
+            now = [q for y, q in series if y == year]
+            if earlier and now:
+                covered += 1
+                if now[0] < earlier[-1][1]:
+                    fell.append(iso3)
+        rows.append(
+            {
+                "year": year,
+                "value": len(fell) if covered else None,
+                "unit": "states",
+                "qualifier": "at least" if covered else None,
+                "source_url": "retained_mines.csv",
+                "note": (
+                    f"{len(fell)} of the {covered} States Parties with a declaration for {year} and an earlier one "
+                    f"declared fewer retained mines: {', '.join(fell) or 'none'}; states without two declarations "
+                    "are not covered"
+                )
+                if covered
+                else "no State Party has declarations for this year and an earlier one in the table",
+            }
+        )
+    return rows_frame(rows)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import facts as F
 from .. import obligations
-from . import indicator, rows_frame
 from .common import from_facts
+from .registry import indicator, rows_frame, year_of_period
 
 
 @indicator("G2.I02")
-def land_released(data, years, vintage):
-    released = from_facts(data, "land_released_km2", years, vintage).to_dict("records")
-    cleared = from_facts(data, "land_cleared_km2", years, vintage).to_dict("records")
+def land_released(data, years, vintage, published_by=None):
+    released = from_facts(data, "land_released_km2", years, vintage, published_by).to_dict("records")
+    cleared = from_facts(data, "land_cleared_km2", years, vintage, published_by).to_dict("records")
     rows = []
     for rel, clr in zip(released, cleared, strict=True):
         if pd.isna(rel["value"]) and not pd.isna(clr["value"]):
@@ -40,10 +41,39 @@ def _completions(data, treaty: str, years):
 
 
 @indicator("G2.I08")
-def article5_completions(data, years, vintage):
+def article5_completions(data, years, vintage, published_by=None):
     return _completions(data, "MBT", years)
 
 
 @indicator("G2.I10")
-def article4_completions(data, years, vintage):
+def article4_completions(data, years, vintage, published_by=None):
     return _completions(data, "CCM", years)
+
+
+def support_per_km2(data, year: int, vintage: str, published_by=None) -> pd.DataFrame:
+    """States with both international support received and remaining contamination published for `year`:
+    US$ thousand of support per km² still to clear."""
+    facts = data.monitor_facts
+    rows = []
+    for place in sorted(set(facts.loc[facts["metric"] == "funding_by_recipient", "place"])):
+        funding = F.value_for(_by_year(facts, "funding_by_recipient", place, vintage, published_by), year)
+        area = F.value_for(_by_year(facts, "contaminated_area_km2", place, vintage, published_by), year)
+        if funding and area and area["value"] > 0:
+            rows.append(
+                {
+                    "iso3": place,
+                    "year": year,
+                    "support_usd_million": funding["value"],
+                    "remaining_km2": area["value"],
+                    "usd_thousand_per_km2": round(1000 * funding["value"] / area["value"], 1),
+                    "editions": f"{funding['edition']} / {area['edition']}",
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["iso3", "year", "support_usd_million", "remaining_km2", "usd_thousand_per_km2", "editions"]
+    )
+
+
+def _by_year(facts, metric, place, vintage, published_by):
+    found = F.series(facts, metric, place=place, vintage=vintage, published_by=published_by)
+    return found.assign(period=found["period"].map(lambda p: str(year_of_period(p))))

@@ -1,0 +1,315 @@
+"""Charts in one house style. Every function returns (figure, data) and saves nothing; `save()` writes a
+figure as PNG and SVG with the CSV of its data. A chart always has a title, axis labels with units and a
+source line; a year without data says "no data", never zero."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .. import treaties
+from ..facts import edition_label
+from .words import number
+
+PALETTE = {
+    "MBT": "#1f5f8b",
+    "CCM": "#d9822b",
+    "highlight": "#6b46c1",
+    "good": "#2e8540",
+    "bad": "#c0392b",
+    "grey": "#6b7785",
+    "pale": "#e6e9ed",
+}
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "svg.hashsalt": "icbl-review",
+    "figure.figsize": (9, 4.8),
+}
+THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
+
+
+def apply_style() -> None:
+    sns.set_theme(style="whitegrid")
+    matplotlib.rcParams.update(STYLE)
+
+
+def footer(fig, source: str, bottom_inches: float = 0.0) -> None:
+    """The source line at the foot of a chart; `bottom_inches` reserves room for a legend above it."""
+    fig.text(0.01, 0.01, f"Source: {source}", fontsize=8, color="#555555", ha="left", va="bottom", wrap=True)
+    height = fig.get_size_inches()[1]
+    fig.tight_layout(rect=(0, 0.06 * 4.8 / height + bottom_inches / height, 1, 1))
+
+
+def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, Path]:
+    """Write `name`.png, .svg and .csv into `out_dir`; return the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
+    fig.savefig(paths["png"], metadata={"Software": None})
+    fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
+    data.to_csv(paths["csv"], index=False, lineterminator="\n")
+    return paths
+
+
+def _sources(data: pd.DataFrame) -> str:
+    editions = sorted({e for e in data.get("edition", pd.Series(dtype=str)).dropna() if e}, key=lambda e: (e[-4:], e))
+    tables = sorted({s for s in data.get("source_url", pd.Series(dtype=str)).dropna() if not str(s).startswith("http")})
+    others = (
+        sorted(
+            {
+                str(s).split("/")[2].removeprefix("www.")
+                for s in data.get("source_url", pd.Series(dtype=str)).dropna()
+                if str(s).startswith("http")
+            }
+            - {""}
+        )
+        if not editions
+        else []
+    )
+    if editions:
+        return ", ".join(edition_label(e) for e in editions)
+    return "; ".join(tables + others) or "the cited data tables (see CSV)"
+
+
+def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None):
+    """Bars per year for one indicator (the rows of `review.indicator_values`); a year without a value is
+    labelled "no data"; the review year is highlighted and the legend says so. None when no year has data."""
+    data = values[["year", "value", "unit", "qualifier", "edition", "source_url", "note"]].copy()
+    numbers = data["value"].astype(float)
+    if numbers.isna().all():
+        return None, data
+    apply_style()
+    fig, ax = plt.subplots()
+    colours = [PALETTE["highlight"] if y == highlight else PALETTE["MBT"] for y in data["year"]]
+    ax.bar(data["year"], numbers.fillna(0), color=colours, width=0.7)
+    top = numbers.max()
+    unit = next((u for u in data["unit"] if isinstance(u, str) and u), "")
+    for r in data.itertuples():
+        if pd.isna(r.value):
+            ax.text(r.year, top * 0.03, "no data", rotation=90, ha="center", va="bottom", fontsize=8, color="#777777")
+        else:
+            prefix = {"at least": "≥", "more than": ">", "about": "~", "fewer than": "<"}.get(r.qualifier, "")
+            ax.text(r.year, r.value, prefix + number(r.value, unit), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(list(data["year"]), [str(y) for y in data["year"]])
+    ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(THOUSANDS)
+    if (numbers.dropna() % 1 == 0).all():
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE["MBT"])]
+    labels = ["value in the year"]
+    if highlight in set(data["year"]):
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=PALETTE["highlight"]))
+        labels.append(f"review year {highlight}")
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
+    footer(fig, _sources(data) + "; ≥ / > mark published lower bounds.")
+    return fig, data
+
+
+def revisions(series_first: pd.DataFrame, series_latest: pd.DataFrame, title: str, years, ylabel: str):
+    """The same year's figure as first published and in the latest edition. Where no year was revised the
+    line is drawn once, and the legend says "no revision". None when neither series has a value."""
+    periods = [str(y) for y in years]
+    first = series_first[["period", "value", "edition"]].rename(
+        columns={"value": "first_published", "edition": "first_edition"}
+    )
+    latest = series_latest[["period", "value", "edition"]].rename(
+        columns={"value": "latest", "edition": "latest_edition"}
+    )
+    data = (
+        pd.DataFrame({"period": periods}).merge(first, on="period", how="left").merge(latest, on="period", how="left")
+    )
+    if data["first_published"].isna().all() and data["latest"].isna().all():
+        return None, data
+    apply_style()
+    fig, ax = plt.subplots()
+    same = data["first_published"].fillna(-1).equals(data["latest"].fillna(-1))
+    ax.plot(
+        data["period"],
+        data["first_published"],
+        marker="o",
+        color=PALETTE["MBT"],
+        lw=2,
+        label="as first published" + (" (no revision since)" if same else ""),
+    )
+    if not same:
+        ax.plot(data["period"], data["latest"], marker="s", color=PALETTE["CCM"], lw=2, ls="--", label="latest edition")
+    for r in data.itertuples():
+        if pd.isna(r.first_published) and pd.isna(r.latest):
+            ax.annotate("no data", (r.period, 0), ha="center", va="bottom", fontsize=8, color="#777777")
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(THOUSANDS)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
+    editions = sorted(
+        {e for e in pd.concat([data["first_edition"], data["latest_edition"]]).dropna()}, key=lambda e: e[-4:]
+    )
+    footer(
+        fig,
+        "Landmine / Cluster Munition Monitor " + ", ".join(e for e in editions) + " (each value's edition in the CSV).",
+        bottom_inches=0.35,
+    )
+    return fig, data
+
+
+def parties_over_time(events: pd.DataFrame, first_year: int, review_year: int, basis: str = "deposit"):
+    """States Parties of both treaties at the end of each year up to the review year, the review-year value
+    marked at its line; states that left in those years are named."""
+    apply_style()
+    years = list(range(first_year, review_year + 1))
+    data = pd.concat([treaties.parties_by_year(events, t, years, basis) for t in ("MBT", "CCM")], ignore_index=True)
+    fig, ax = plt.subplots()
+    for treaty, group in data.groupby("treaty"):
+        ax.step(
+            group["year"],
+            group["states_parties"],
+            where="post",
+            color=PALETTE[treaty],
+            lw=2.2,
+            label=treaties.RULES[treaty].name,
+            marker="o",
+            ms=3,
+        )
+        now = group[group["year"] == review_year].iloc[0]
+        ax.annotate(
+            f"{now['states_parties']}",
+            (review_year, now["states_parties"]),
+            textcoords="offset points",
+            xytext=(6, 4),
+            color=PALETTE[treaty],
+            fontweight="bold",
+        )
+        for k, r in enumerate(r for r in group.itertuples() if r.left):
+            ax.annotate(
+                f"{r.year}: {', '.join(r.left)} withdrew",
+                (r.year, r.states_parties),
+                textcoords="offset points",
+                xytext=(-150, -24 - 14 * k),
+                fontsize=8,
+                color=PALETTE["bad"],
+                arrowprops={"arrowstyle": "->", "color": PALETTE["bad"], "lw": 0.8},
+            )
+    ax.axvline(review_year, color="#888888", ls="--", lw=1)
+    ax.text(review_year, 172, f"review {review_year} ", color="#555555", ha="right", va="top", fontsize=8)
+    ax.set_title(f"States Parties at the end of each year, {first_year}-{review_year}")
+    ax.set_ylabel("States Parties")
+    ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, 180)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    out = data.assign(**{c: data[c].map(" ".join) for c in ("joined", "left", "undetermined")})
+    counted = "counted from deposit, as the Monitor counts" if basis == "deposit" else "counted from entry into force"
+    footer(
+        fig,
+        f"UN depositary, treaty secretariats and Monitor profiles (treaty_events.csv); {counted}.",
+    )
+    return fig, out
+
+
+def deadline_timeline(history: pd.DataFrame, on: date, title: str):
+    """One line per state: entry into force -> original deadline -> deadline in force; completion marked."""
+    apply_style()
+    hist = history.sort_values(["deadline", "iso3"], ascending=[False, True], na_position="first").reset_index(
+        drop=True
+    )
+    height = max(3.5, 0.22 * len(hist) + 1.8)
+    fig, ax = plt.subplots(figsize=(9, height))
+    for i, r in hist.iterrows():
+        ax.plot(
+            [r["entry_into_force"], r["original_deadline"]], [i, i], color=PALETTE["MBT"], lw=3, solid_capstyle="butt"
+        )
+        if r["deadline"] is not None and not pd.isna(r["deadline"]) and r["deadline"] != r["original_deadline"]:
+            ax.plot([r["original_deadline"], r["deadline"]], [i, i], color=PALETTE["CCM"], lw=3, solid_capstyle="butt")
+        if r["completed"] is not None and not pd.isna(r["completed"]):
+            colour = PALETTE["good"] if r["status"] == "completed_on_time" else PALETTE["bad"]
+            ax.plot([r["completed"]], [i], marker="D", color=colour, ms=6)
+        elif r["status"] == "missed_outstanding":
+            ax.plot([r["deadline"]], [i], marker="X", color=PALETTE["bad"], ms=8)
+        elif r["status"] == "undetermined":
+            ax.plot([r["original_deadline"]], [i], marker="o", mfc="white", color=PALETTE["grey"], ms=7)
+    ax.set_yticks(range(len(hist)), hist["state"], fontsize=8)
+    ax.axvline(on, color="#555555", ls="--", lw=1)
+    ax.set_title(title)
+    ax.set_xlabel("year")
+    handles = [
+        plt.Line2D([], [], color=PALETTE["MBT"], lw=3, label="original period"),
+        plt.Line2D([], [], color=PALETTE["CCM"], lw=3, label="extensions"),
+        plt.Line2D([], [], color=PALETTE["good"], marker="D", ls="", label="completed on time"),
+        plt.Line2D([], [], color=PALETTE["bad"], marker="D", ls="", label="completed after the deadline"),
+        plt.Line2D([], [], color=PALETTE["bad"], marker="X", ls="", ms=8, label="deadline missed, not completed"),
+        plt.Line2D([], [], color=PALETTE["grey"], marker="o", mfc="white", ls="", label="open: undated record"),
+        plt.Line2D([], [], color="#555555", ls="--", label=f"review date {on.day} {on:%B %Y}"),
+    ]
+    fig.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.35 / height), ncol=3, frameon=False, fontsize=8
+    )
+    ax.grid(axis="y", visible=False)
+    footer(
+        fig,
+        "treaty secretariats and Monitor country profiles (clearance_events.csv, stockpile_events.csv).",
+        bottom_inches=0.75,
+    )
+    return fig, hist
+
+
+def use_by_edition(governments: pd.DataFrame, groups: pd.DataFrame, weapon_name: str):
+    """Governments and non-state armed groups using the weapon, per year reported, from the same indicator rows
+    as the table beside it (G1.I03, G1.I04). None when neither has a value."""
+    data = (
+        governments[["year", "value", "edition"]]
+        .rename(columns={"value": "governments", "edition": "edition_gov"})
+        .merge(
+            groups[["year", "value", "edition"]].rename(columns={"value": "armed_groups", "edition": "edition_nsag"}),
+            on="year",
+        )
+    )
+    if data[["governments", "armed_groups"]].isna().all().all():
+        return None, data
+    apply_style()
+    fig, ax = plt.subplots()
+    width = 0.38
+    for offset, col, colour, label in (
+        (-width / 2, "governments", PALETTE["MBT"], "governments"),
+        (width / 2, "armed_groups", PALETTE["CCM"], "non-state armed groups (countries)"),
+    ):
+        vals = data[col].astype(float)
+        ax.bar(data["year"] + offset, vals.fillna(0), width=width, color=colour, label=label)
+        for year, v in zip(data["year"], vals, strict=True):
+            ax.text(
+                year + offset,
+                0 if pd.isna(v) else v,
+                "no data" if pd.isna(v) else number(v),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                rotation=90 if pd.isna(v) else 0,
+                color="#777777" if pd.isna(v) else "black",
+            )
+    ax.set_xticks(list(data["year"]), [str(y) for y in data["year"]])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(f"New use of {weapon_name}, by the year each edition reports")
+    ax.set_ylabel("states / countries")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
+    editions = sorted(
+        {e for e in pd.concat([data["edition_gov"], data["edition_nsag"]]).dropna()}, key=lambda e: e[-4:]
+    )
+    footer(fig, ", ".join(edition_label(e) for e in editions) + " (ban policy findings).")
+    return fig, data

@@ -1,0 +1,92 @@
+"""A computed review's charts: each takes a Review and returns (figure, data), or (None, data) when there is
+nothing to draw. Titles and axis labels come from the indicator catalogue."""
+
+from __future__ import annotations
+
+from .. import facts as F
+from ..countries import name_of
+from ..indicators import year_of_period
+from . import boards, charts
+from .words import UNIT_WORDS
+
+ARTICLE = {
+    ("MBT", "clearance"): "Article 5 clearance",
+    ("CCM", "clearance"): "Article 4 clearance",
+    ("MBT", "stockpile"): "Article 4 stockpile destruction",
+    ("CCM", "stockpile"): "Article 3 stockpile destruction",
+}
+
+
+def indicator(review, indicator_id: str, years=None):
+    """Bars per year for one indicator, titled by its short name and id, the review year highlighted."""
+    entry = review.entry(indicator_id)
+    values = review.indicator_values(indicator_id)
+    if years is not None:
+        values = values[values["year"].isin(list(years))]
+    ylabel = entry["ylabel"] if isinstance(entry["ylabel"], str) else UNIT_WORDS.get(entry["unit"], "")
+    title = f"{indicator_id} {entry['short_name']}, {values['year'].min()}-{values['year'].max()}"
+    return charts.trend(values, title, ylabel, highlight=review.year)
+
+
+def states_parties(review, first_year: int = 1997):
+    return charts.parties_over_time(review.data.treaty_events, first_year, review.year)
+
+
+def world_map(review):
+    return boards.world_status_map(review.data.treaty_events, review.on)
+
+
+def deadlines(review, treaty: str = "MBT", kind: str = "clearance"):
+    history = review.obligations(treaty, kind)
+    if history.empty:
+        return None, history
+    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}"
+    return charts.deadline_timeline(history, review.on, title)
+
+
+def use(review):
+    """Governments and armed groups using antipersonnel mines: the values of G1.I03 and G1.I04."""
+    return charts.use_by_edition(
+        review.indicator_values("G1.I03"), review.indicator_values("G1.I04"), "antipersonnel mines"
+    )
+
+
+def revisions(review, indicator_id: str, first_year: int | None = None):
+    """A Monitor figure as first published against its latest edition (context measures such as casualties)."""
+    entry = review.entry(indicator_id)
+    facts = review.data.monitor_facts
+    first_year = first_year or min(review.baseline - 2, 2009)
+    years = range(first_year, review.year + 1)
+    first = F.series(facts, entry["metric"], vintage="first", published_by=review.published_by)
+    latest = F.series(facts, entry["metric"], vintage="latest", published_by=review.published_by)
+    title = f"{entry['short_name']} per year, {first_year}-{review.year}"
+    return charts.revisions(first, latest, title, years, entry["ylabel"])
+
+
+def status_board(review):
+    ratings = review.goal_ratings()
+    return boards.status_board(
+        ratings[ratings["plan"]], f"The plan's indicators, {review.year} against {review.baseline}"
+    )
+
+
+def coverage(review):
+    table = review.coverage()
+    return boards.coverage_grid(table, f"Where the public record answers, {review.baseline}-{review.year}")
+
+
+def by_country(review, metric: str, title: str, ylabel: str, top: int | None = None):
+    """A Monitor metric for every country with two or more values in the review years (with `top`, the
+    countries with the largest latest value)."""
+    facts = review.data.monitor_facts
+    found = {}
+    for place in sorted(set(facts.loc[(facts["metric"] == metric) & (facts["place"] != "WLD"), "place"])):
+        rows = F.series(facts, metric, place=place, vintage=review.vintage, published_by=review.published_by)
+        rows = rows.assign(year=rows["period"].map(year_of_period))
+        rows = rows[rows["year"].isin(review.years)]
+        if len(rows) >= 2:
+            found[place] = rows
+    if top:
+        latest = {place: rows.sort_values("year")["value"].iloc[-1] for place, rows in found.items()}
+        found = {place: found[place] for place in sorted(sorted(latest, key=lambda p: -latest[p])[:top])}
+    return boards.by_country(found, title, ylabel, review.years, {c: name_of(c) for c in found})

@@ -1,0 +1,86 @@
+"""Tables for reading: people's column headers and statuses, rounded numbers, dates in words, sources as
+short links, status cells coloured. The same styled table shows in JupyterLab and in the HTML reports."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from .words import COLOURS, TEXT_ON, day, esc, header, number, status_word
+
+STATUS_COLUMNS = ("status", "outcome")
+
+
+def link(url) -> str:
+    """A source as a short link naming its site; only http(s) addresses become links."""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return esc(url)
+    site = urlparse(url).netloc.removeprefix("www.") or "source"
+    return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(site)}</a>'
+
+
+def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
+    """Statuses in words, numbers rounded, dates as '1 March 2019': for display, not for CSV files."""
+    out = frame.reset_index(drop=True).copy()
+    for col in out.columns:
+        if col == "status" and out[col].isin(list(COLOURS) + ["missed_outstanding", "pending"]).any():
+            out[col] = out[col].map(lambda s: status_word(s) if s in _ENGINE_STATUSES else s)
+        elif out[col].map(lambda v: isinstance(v, date)).any():
+            out[col] = out[col].map(day)
+        elif pd.api.types.is_numeric_dtype(out[col]) and col not in ("year", "goal"):
+            out[col] = out[col].map(lambda v: number(v, unit))
+    return out
+
+
+_ENGINE_STATUSES = {
+    "not_applicable",
+    "pending",
+    "extended",
+    "completed_on_time",
+    "completed_late",
+    "missed_outstanding",
+    "undetermined",
+    "not_party",
+    "signatory",
+    "deposited",
+    "in_force",
+    "withdrawing",
+    "withdrawn",
+}
+
+
+def styled(frame: pd.DataFrame, columns: dict[str, str] | None = None, unit: str = ""):
+    """A styled table: `columns` picks and renames (else every column, with people's headers)."""
+    shown = readable(frame, unit)
+    if columns:
+        shown = shown[list(columns)].rename(columns=columns)
+    else:
+        shown = shown.rename(columns=header)
+    uuid = hashlib.sha1(shown.to_csv(index=False).encode()).hexdigest()[:10]  # identical reruns, identical ids
+    styler = shown.style.set_uuid(uuid).hide(axis="index").format(na_rep="", escape="html")
+    styler = styler.set_properties(**{"text-align": "left", "vertical-align": "top"})
+    styler = styler.set_table_styles(
+        [
+            {"selector": "th", "props": [("text-align", "left"), ("vertical-align", "bottom")]},
+            {"selector": "td", "props": [("max-width", "32em"), ("overflow-wrap", "anywhere")]},
+        ]
+    )
+    status_cols = [c for c in shown.columns if c in ("Status", "Outcome")]
+    if status_cols:
+        styler = styler.map(_colour, subset=status_cols)
+    links = [c for c in shown.columns if c == "Source"]
+    if links:
+        styler = styler.format(link, subset=links, na_rep="")
+    return styler
+
+
+def _colour(value) -> str:
+    colour = COLOURS.get(value)
+    if not colour:
+        return ""
+    text = TEXT_ON.get(value, "white")
+    border = "; border: 1px dashed #6b7785" if value == "not assessable from public data" else ""
+    return f"background-color: {colour}; color: {text}; white-space: nowrap{border}"

@@ -1,0 +1,151 @@
+"""People's words for what the tables call by code: statuses, column headers, numbers, dates."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+
+STATUS_WORDS = {
+    "not_applicable": "no obligation",
+    "pending": "within the deadline",
+    "extended": "within an extended deadline",
+    "completed_on_time": "completed on time",
+    "completed_late": "completed after the deadline",
+    "missed_outstanding": "deadline missed, not completed",
+    "undetermined": "open: the record is undated",
+    "not_party": "not party",
+    "signatory": "signatory",
+    "deposited": "joined, not yet in force",
+    "in_force": "State Party",
+    "withdrawing": "withdrawing",
+    "withdrawn": "withdrew",
+}
+
+COLOURS = {
+    "on track": "#2e8540",
+    "at risk": "#b07d00",
+    "off track": "#c0392b",
+    "no data found": "#6b7785",
+    "not assessable from public data": "#ffffff",
+    "baseline year": "#1f5f8b",
+    "not rated": "#6b7785",
+    "completed on time": "#2e8540",
+    "completed after the deadline": "#b07d00",
+    "deadline missed, not completed": "#c0392b",
+    "within the deadline": "#1f5f8b",
+    "within an extended deadline": "#1f5f8b",
+    "open: the record is undated": "#6b7785",
+}
+TEXT_ON = {"not assessable from public data": "#4a5568"}
+
+HEADERS = {
+    "iso3": "Code",
+    "state": "State",
+    "treaty": "Treaty",
+    "status": "Status",
+    "reason": "Why",
+    "deadline": "Deadline",
+    "original_deadline": "Original deadline",
+    "extensions": "Extensions",
+    "completed": "Completed",
+    "entry_into_force": "In force for the state",
+    "indicator_id": "Indicator",
+    "indicator": "Indicator (the plan's words)",
+    "short_name": "Indicator",
+    "baseline_value": "Reference",
+    "review_value": "Review year",
+    "objective": "Objective",
+    "text": "What the plan seeks",
+    "goal": "Goal",
+    "title": "Goal title",
+    "indicators": "Indicators",
+    "rated": "Rated",
+    "year": "Year",
+    "value": "Value",
+    "qualifier": "Qualifier",
+    "unit": "Unit",
+    "edition": "Edition",
+    "note": "Note",
+    "source_url": "Source",
+    "source": "Source",
+    "quote": "Quote",
+    "states_parties": "States Parties",
+    "joined": "Joined",
+    "left": "Left",
+    "quantity_destroyed": "Destroyed",
+    "metric": "Figure",
+    "period": "Year",
+    "measure": "Count",
+    "as_of": "As of",
+    "publisher": "Published by",
+    "published": "Published",
+    "derived": "Derived",
+    "difference": "Difference",
+    "outcome": "Outcome",
+    "states": "States",
+    "explanation": "Explanation",
+    "event": "Event",
+    "date": "Date",
+    "data_needed": "Data that would answer it",
+    "usd_thousand_per_km2": "US$ thousand per km²",
+    "support_usd_million": "Support (US$ million)",
+    "remaining_km2": "Remaining (km²)",
+    "editions": "Editions",
+    "signature": "Signed",
+    "deposit": "Joined (deposit)",
+    "instrument": "Instrument",
+    "stockpile_deadline": "Stockpile deadline",
+    "clearance_deadline": "Clearance deadline",
+    "withdrawal_effective": "Withdrawal effective",
+}
+
+
+def header(column: str) -> str:
+    return HEADERS.get(column, column.replace("_", " ").capitalize())
+
+
+def status_word(code) -> str:
+    return STATUS_WORDS.get(code, code) if isinstance(code, str) else ""
+
+
+def number(value, unit: str = "") -> str:
+    """1234.5 -> '1,234.5' (US$ million to one decimal), whole numbers without decimals, gaps as ''."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    value = float(value)
+    if unit == "USD_million":
+        return f"{value:,.1f}"
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+
+
+def day(value) -> str:
+    """A date as '1 March 2019' (no leading zero; never wraps in tables: non-breaking spaces)."""
+    if not isinstance(value, date):
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return f"{value.day}\u00a0{value:%B}\u00a0{value.year}"
+
+
+def esc(text) -> str:
+    """Text from data files, escaped for HTML."""
+    return html.escape("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text))
+
+
+def md(text) -> str:
+    """Text from data files, escaped for Markdown (and HTML): no live links, emphasis or markup."""
+    out = esc(text)
+    for char in "\\`*_{}[]()#+-!|<>":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+UNIT_WORDS = {
+    "states": "states",
+    "states_and_areas": "states and areas",
+    "km2": "km²",
+    "USD_million": "US$ million",
+    "percent": "%",
+    "casualties": "casualties",
+    "mines": "mines",
+}
