@@ -351,6 +351,8 @@ def position(rec: StateRecord, original: date | None, on: date, what: str) -> Po
     _fill_unknown_deadlines(rec)
     deadline, source = _deadline_on(original, rec, on)
     n_ext = sum(1 for e in rec.extensions if e.decides(on))
+    if n_ext == 0 and deadline is not None and original is not None and deadline > original:
+        n_ext = 1  # a deadline in force beyond the original one was extended, even if the decision is undated
     done = [e for e in rec.completions if e.decides(on)]
     completed, reopened = None, None
     if done:
@@ -586,7 +588,7 @@ def no_stockpile(stockpile: pd.DataFrame, treaty: str, on) -> list[str]:
     """States that declared they held no stockpile, by `on` (undated declarations included)."""
     on = treaties.as_date(on)
     rows = stockpile[(stockpile["treaty"] == treaty) & (stockpile["event"] == "no_stockpile_declared")]
-    return sorted({r.iso3 for r in rows.itertuples() if r.date is None or period_end(r.date) <= on})
+    return sorted({r.iso3 for r in rows.itertuples() if period_end(r.date) is None or period_end(r.date) <= on})
 
 
 def extension_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None = None) -> pd.DataFrame:
