@@ -199,10 +199,10 @@ def test_names_are_accepted_where_codes_are_expected(tmp_path):
 
 
 def test_templates_match_the_schema_and_never_overwrite(tmp_path):
+    from icbl_analysis.blank_tables import write_templates
     from icbl_analysis.load import USER_TABLES
     from icbl_analysis.paths import BUNDLED_DATA_DIR
     from icbl_analysis.schema import resource
-    from icbl_analysis.blank_tables import write_templates
 
     for name in USER_TABLES:
         header = (BUNDLED_DATA_DIR / "templates" / resource(name)["path"]).read_text(encoding="utf-8").strip()
@@ -216,7 +216,7 @@ def test_templates_match_the_schema_and_never_overwrite(tmp_path):
 
 
 def test_bundled_templates_readme_is_current():
-    from icbl_analysis.paths import BUNDLED_DATA_DIR
     from icbl_analysis.blank_tables import templates_readme
+    from icbl_analysis.paths import BUNDLED_DATA_DIR
 
     assert (BUNDLED_DATA_DIR / "templates" / "README.md").read_text(encoding="utf-8") == templates_readme()

@@ -87,3 +87,41 @@ def test_quick_start_functions_for_jupyterlab():
     assert icbl.stockpile_status("MBT", on="2011-12-31").set_index("iso3").at["UKR", "status"] == "missed_outstanding"
     assert icbl.revisions("casualties_total", 2013)["edition"].iloc[0] == "LM2014"
     assert icbl.series("casualties_total", vintage="first").set_index("period").at["2012", "value"] == 3628
+
+
+def test_as_of_a_date_from_evidence_dated_by_then(data):
+    def on(day):
+        return o.clearance_history(data.treaty_events, data.clearance_events, "MBT", day, data.meetings).set_index(
+            "iso3"
+        )
+
+    # Bosnia and Herzegovina: extended at the 9MSP (28 November 2008) to 1 March 2019
+    bih = on("2011-12-31").loc["BIH"]
+    assert (bih["status"], bih["deadline"], bih["extensions"]) == ("extended", date(2019, 3, 1), 1)
+    end_2015 = on("2015-12-31")
+    # never "missed": completions dated by their source (Guatemala, Suriname), and no obligation from a
+    # Monitor mention of residual contamination alone (Cameroon, Mali, Moldova, Namibia, the Philippines)
+    assert not (end_2015["status"] == "missed_outstanding").any()
+    assert end_2015.at["GTM", "status"] == "completed_on_time" and end_2015.at["SUR", "status"] == "completed_on_time"
+    assert {"CMR", "MLI", "PHL"}.isdisjoint(end_2015.index)
+    # one decision, one event, however many sources cite it
+    assert (end_2015.at["AFG", "extensions"], end_2015.at["ZWE", "extensions"]) == (1, 4)
+    # a mined area a State Party declared after its deadline: cleared as soon as possible, not "missed"
+    hungary = on("2012-12-31").loc["HUN"]
+    assert hungary["status"] == "pending" and "previously unknown mined area declared" in hungary["reason"]
+
+
+def test_extension_decisions_are_dated_by_their_meeting(data):
+    events = o.extension_events(data.clearance_events, "MBT", data.meetings).set_index(["iso3", "meeting"])
+    assert events.at[("ZWE", "9MSP"), "decided"] == date(2008, 11, 28)  # the 9MSP closed on 28 November 2008
+    assert events.at[("ZWE", "3RevCon"), "new_deadline"] == date(2018, 1, 1)
+    assert events.at[("AFG", "12MSP"), "citations"] == 3
+
+
+def test_stockpiles_previously_unknown_are_not_missed_deadlines(data):
+    h = o.stockpile_history(data.treaty_events, data.stockpile_events, "MBT", "2012-12-31", data.meetings).set_index(
+        "iso3"
+    )
+    assert h.at["IRQ", "status"] == "pending"  # declared none in 2008, reported 690 mines in 2009
+    assert "CIV" not in h.index  # declared none in 2004; the stock found later is first reported in 2014
+    assert sorted(h.index[h["status"] == "missed_outstanding"]) == ["BLR", "GRC", "UKR"]  # as the ICBL said

@@ -38,7 +38,9 @@ def test_rules(values, rule, status):
 def test_missing_baseline_falls_back_to_the_first_later_year_and_says_so():
     status, reason = ratings.rate_indicator(series({2011: None, 2012: 281, 2015: 171}, "km2"), "increase", 2011, 2015)
     assert status == "off track"
-    assert reason == "281 km² in 2012, 171 km² in 2015: lower, the plan seeks higher (no 2011 value: compared with 2012)"
+    assert (
+        reason == "281 km² in 2012, 171 km² in 2015: lower, the plan seeks higher (no 2011 value: compared with 2012)"
+    )
 
 
 def test_published_ranges_decide_only_where_they_do_not_overlap():
@@ -50,7 +52,9 @@ def test_published_ranges_decide_only_where_they_do_not_overlap():
 
 def test_the_states_that_are_not_judgements():
     empty = series({2011: None, 2015: None})
-    assert ratings.rate_indicator(empty, "increase", 2011, 2015, researcher=True)[0] == "not assessable from public data"
+    assert (
+        ratings.rate_indicator(empty, "increase", 2011, 2015, researcher=True)[0] == "not assessable from public data"
+    )
     assert ratings.rate_indicator(empty, "increase", 2011, 2015)[0] == "no data found"
     assert ratings.rate_indicator(series({2011: 5}), "increase", 2011, 2011)[0] == "baseline year"
 

@@ -20,7 +20,10 @@ def test_markup_and_hostile_urls_are_escaped():
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)" in html
     assert 'href="https://example.org/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in html
-    assert "javascript:" not in styled(pd.DataFrame({"source_url": ["javascript:alert(1)"]})).to_html().split("<td")[1][:40]
+    assert (
+        "javascript:"
+        not in styled(pd.DataFrame({"source_url": ["javascript:alert(1)"]})).to_html().split("<td")[1][:40]
+    )
 
 
 def test_people_words_and_readable_numbers():
