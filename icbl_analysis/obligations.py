@@ -16,14 +16,22 @@ Three rules keep a status "as of D" honest:
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from . import treaties
 from .countries import name_of
+from .evidence import (  # noqa: F401  (period_start and period_end stay importable from here)
+    Evidence,
+    StateRecord,
+    fill_unknown_deadlines,
+    meeting_index,
+    period_end,
+    period_start,
+    prepare,
+)
 
 OBLIGATION_STATUSES = [
     "not_applicable",
@@ -49,270 +57,6 @@ HISTORY_COLUMNS = [
     "days_to_deadline",
     "reason",
 ]
-
-
-def period_start(text) -> date | None:
-    """'2002' -> 1 Jan 2002, '2002-04' -> 1 Apr 2002, '2002-04-11' -> that day."""
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text == "":
-        return None
-    if isinstance(text, date):
-        return text
-    parts = [int(p) for p in str(text).split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-
-
-def period_end(text) -> date | None:
-    """'2002' -> 31 Dec 2002, '2002-04' -> 30 Apr 2002, '2002-04-11' -> that day."""
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text == "":
-        return None
-    if isinstance(text, date):
-        return text
-    parts = [int(p) for p in str(text).split("-")]
-    if len(parts) == 1:
-        return date(parts[0], 12, 31)
-    if len(parts) == 2:
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-    return date(*parts)
-
-
-# --- meetings ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Meeting:
-    treaty: str
-    code: str
-    start: date
-    end: date
-    name: str = ""
-
-
-def meeting_index(meetings: pd.DataFrame | None) -> dict[tuple[str, str], Meeting]:
-    """(treaty, code) -> Meeting. Where sources disagree on a meeting's dates, the dates most sources give
-    win; a span of more than three weeks is a typo (the ISU calendar's "18 September - 22 November 2007");
-    on a tie the later end (a decision is certain only once the meeting closed)."""
-    out: dict[tuple[str, str], Meeting] = {}
-    if meetings is None or meetings.empty:
-        return out
-    votes: dict[tuple[str, str], dict[tuple[date, date], int]] = {}
-    names: dict[tuple[str, str], str] = {}
-    for row in treaties._records(meetings):
-        start, end = period_start(row.get("start")), period_end(row.get("end") or row.get("start"))
-        if start is None or end is None or end < start or (end - start).days > 21:
-            continue
-        key = (row["treaty"], row["meeting"])
-        votes.setdefault(key, {}).setdefault((start, end), 0)
-        votes[key][(start, end)] += 1
-        names.setdefault(key, row.get("name") or "")
-    for key, counted in votes.items():
-        start, end = max(counted, key=lambda span: (counted[span], span[1]))
-        out[key] = Meeting(key[0], key[1], start, end, names[key])
-    return out
-
-
-def _meeting_in(meetings: dict, treaty: str, first: date, last: date) -> Meeting | None:
-    """The one formal meeting of `treaty` held within [first, last], or None (none, or several)."""
-    found = [m for (t, _), m in meetings.items() if t == treaty and first <= m.start and m.end <= last]
-    return found[0] if len(found) == 1 else None
-
-
-# --- evidence ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Evidence:
-    """One fact after merging the rows that cite it: what it says and from when it is certain."""
-
-    kind: str  # extension_granted, completion_declared, deadline_in_force_quoted, ...
-    known_from: date | None  # from this date on the fact is in force; None: undated
-    possible_from: date | None  # before this date it is certainly not; None: undated
-    deadline: date | None = None
-    deadline_precision: int = 0
-    meeting: str = ""
-    deadline_note: str = ""
-    rows: list[dict] = field(default_factory=list)
-
-    @property
-    def undated(self) -> bool:
-        return self.known_from is None
-
-    def decides(self, on: date) -> bool:
-        return self.known_from is not None and self.known_from <= on
-
-    def may_decide(self, on: date) -> bool:
-        """Undated, or dated to a period that contains `on`: it may or may not apply on that day."""
-        if self.known_from is None:
-            return True
-        return self.possible_from is not None and self.possible_from <= on < self.known_from
-
-    def when_text(self) -> str:
-        if self.known_from is None:
-            return "undated"
-        label = f"{self.known_from:%d %B %Y}"
-        return f"the {self.meeting} ({label})" if self.meeting else label
-
-
-def _dated(row: dict, treaty: str, meetings: dict) -> tuple[date | None, date | None, str]:
-    """(possible_from, known_from, meeting code) of one row: a day, a meeting, or a period."""
-    raw, code = row.get("date"), row.get("meeting") or ""
-    exact = raw if isinstance(raw, str) and len(raw) == 10 else None
-    meeting = meetings.get((treaty, code)) if code else None
-    if meeting is None and not code and row["event"] == "extension_granted" and raw:
-        meeting = _meeting_in(meetings, treaty, period_start(raw), period_end(raw))  # decided at that year's meeting
-        code = meeting.code if meeting else ""
-    if exact:
-        day = period_end(exact)
-        return day, day, code
-    if meeting is not None:
-        return meeting.start, meeting.end, code
-    return period_start(raw), period_end(raw), code
-
-
-def _rank(row: dict) -> int:
-    return treaties._source_rank(row.get("source_url") or "")
-
-
-def _merge_deadline(event: Evidence) -> None:
-    """The new deadline an event set: the most precise stated one; the treaty secretariat wins a tie."""
-    stated = [r for r in event.rows if r.get("deadline")]
-    if not stated:
-        return
-    best = max(stated, key=lambda r: (len(r["deadline"]), -_rank(r)))
-    event.deadline, event.deadline_precision = period_end(best["deadline"]), len(best["deadline"])
-    others = sorted({r["deadline"] for r in stated if len(r["deadline"]) == len(best["deadline"])} - {best["deadline"]})
-    if others:
-        event.deadline_note = f"sources differ on the new deadline ({', '.join(others)}); used {best['deadline']}"
-
-
-def _events(rows: list[dict], treaty: str, meetings: dict, kind: str) -> list[Evidence]:
-    """Rows of one kind for one state, merged into events: one per meeting; else one per stated date;
-    an undated row joins a dated event that states the same deadline (the same decision, cited again)."""
-    groups: dict[tuple, Evidence] = {}
-    loose: list[tuple[dict, date | None, date | None]] = []
-    for row in rows:
-        possible, known, code = _dated(row, treaty, meetings)
-        if known is None:
-            loose.append((row, possible, known))
-            continue
-        if kind == "completion_declared":
-            key = (known.year,)  # one completion a year: the national announcement and the formal declaration
-        else:
-            key = ("meeting", code) if code else ("date", row.get("date"))
-        event = groups.get(key)
-        if event is None:
-            groups[key] = Evidence(kind, known, possible, meeting=code, rows=[row])
-        else:
-            event.rows.append(row)
-            if known < event.known_from:
-                event.known_from, event.possible_from = known, possible
-            event.meeting = event.meeting or code
-    events = list(groups.values())
-    for row, _possible, _known in loose:
-        same = [e for e in events if row.get("deadline") and _same_deadline(e, row["deadline"])]
-        if kind == "completion_declared" and events and not same:
-            same = events[-1:]  # an undated mention of a completion that is on record with a date
-        if same:
-            same[0].rows.append(row)
-        else:
-            events.append(Evidence(kind, None, None, rows=[row]))
-    for event in events:
-        _merge_deadline(event)
-    return sorted(events, key=lambda e: (e.known_from is None, e.known_from or date.min))
-
-
-def _same_deadline(event: Evidence, deadline: str) -> bool:
-    """An undated row naming a deadline within a year of one an event set cites the same decision
-    ("from 2010 to 2019" for the extension to 1 January 2020)."""
-    years = {int(r["deadline"][:4]) for r in event.rows if r.get("deadline")}
-    return any(abs(y - int(deadline[:4])) <= 1 for y in years)
-
-
-@dataclass
-class StateRecord:
-    """One state's evidence under one treaty, merged and dated."""
-
-    iso3: str
-    extensions: list[Evidence]
-    completions: list[Evidence]
-    quotes: list[Evidence]
-    originals: list[dict]
-    residual: list[Evidence]
-    declared: list[Evidence]  # a State Party's own declaration of mined areas (re-opens an obligation)
-    other: list[dict]
-
-
-def _prepare(frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, completion_event: str):
-    """Every state's merged evidence, remembered per table (a review asks for many dates)."""
-    key = (id(frame), id(meetings), treaty, completion_event)
-    hit = _PREPARED.get(key)
-    if hit is not None and hit[0] is frame and hit[1] is meetings:
-        return hit[2]
-    index = meeting_index(meetings)
-    by_state: dict[str, list[dict]] = {}
-    for row in treaties._records(frame[frame["treaty"] == treaty]):
-        by_state.setdefault(row["iso3"], []).append(row)
-    records = {}
-    for iso3, rows in sorted(by_state.items()):
-
-        def of(kind, rows=rows):
-            return [r for r in rows if r["event"] == kind]
-
-        quotes = [
-            Evidence("deadline_in_force_quoted", *_known(r, treaty, index), rows=[r])
-            for r in of("deadline_in_force_quoted")
-            if r.get("deadline")
-        ]
-        for q in quotes:
-            _merge_deadline(q)
-        residual = [
-            Evidence("residual_contamination_reported", *_known(r, treaty, index), rows=[r])
-            for r in of("residual_contamination_reported")
-        ]
-        records[iso3] = StateRecord(
-            iso3,
-            _events(of("extension_granted"), treaty, index, "extension_granted"),
-            _events(of(completion_event), treaty, index, "completion_declared"),
-            quotes,
-            of("original_deadline"),
-            residual,
-            [
-                Evidence("contamination_declared", *_known(r, treaty, index), rows=[r])
-                for r in of("contamination_declared")
-            ],
-            [r for r in rows if r["event"] not in ("extension_granted", completion_event)],
-        )
-    if len(_PREPARED) > 16:
-        _PREPARED.clear()
-    _PREPARED[key] = (frame, meetings, records)
-    return records
-
-
-def _known(row: dict, treaty: str, meetings: dict) -> tuple[date | None, date | None]:
-    possible, known, _ = _dated(row, treaty, meetings)
-    return known, possible
-
-
-_PREPARED: dict = {}
-
-
-def _fill_unknown_deadlines(rec: StateRecord) -> None:
-    """An extension whose own rows give no new deadline takes the first deadline a source quotes as
-    in force after the decision and before the next one (the reason says so)."""
-    dated = [e for e in rec.extensions if not e.undated]
-    for i, event in enumerate(dated):
-        if event.deadline is not None:
-            continue
-        until = dated[i + 1].known_from if i + 1 < len(dated) else date.max
-        later = [
-            q for q in rec.quotes if not q.undated and event.known_from <= (q.possible_from or q.known_from) < until
-        ]
-        if later:
-            first = min(later, key=lambda q: q.known_from)
-            event.deadline, event.deadline_precision = first.deadline, first.deadline_precision
-            event.deadline_note = (
-                f"new deadline of the {event.meeting or 'decision'} taken from a source quoting it in force on "
-                f"{first.known_from:%d %B %Y}"
-            )
 
 
 @dataclass
@@ -348,7 +92,7 @@ def _deadline_on(original: date | None, rec: StateRecord, on: date) -> tuple[dat
 
 def position(rec: StateRecord, original: date | None, on: date, what: str) -> Position:
     """The status of one obligation on `on`, from decided evidence only, with a reason in words."""
-    _fill_unknown_deadlines(rec)
+    fill_unknown_deadlines(rec)
     deadline, source = _deadline_on(original, rec, on)
     n_ext = sum(1 for e in rec.extensions if e.decides(on))
     if n_ext == 0 and deadline is not None and original is not None and deadline > original:
@@ -469,7 +213,7 @@ def clearance_history(
     on = treaties.as_date(on)
     eifs = _entry_into_force(events, treaty)
     rows = []
-    for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
+    for iso3, rec in prepare(clearance, treaty, meetings, "completion_declared").items():
         eif = eifs.get(iso3)
         if eif is None or eif > on or not _has_clearance_obligation(rec, on):
             continue
@@ -521,7 +265,7 @@ def stockpile_history(
     on = treaties.as_date(on)
     eifs = _entry_into_force(events, treaty)
     rows = []
-    for iso3, rec in _prepare(stockpile, treaty, meetings, "destruction_completed").items():
+    for iso3, rec in prepare(stockpile, treaty, meetings, "destruction_completed").items():
         if not (rec.completions or rec.extensions or any(r["event"] != "no_stockpile_declared" for r in rec.other)):
             continue
         eif = eifs.get(iso3)
@@ -595,8 +339,8 @@ def extension_events(clearance: pd.DataFrame, treaty: str, meetings: pd.DataFram
     """Every extension decision, one row per (state, decision), with its date, meeting, new deadline and
     how many source rows cite it."""
     rows = []
-    for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
-        _fill_unknown_deadlines(rec)
+    for iso3, rec in prepare(clearance, treaty, meetings, "completion_declared").items():
+        fill_unknown_deadlines(rec)
         for e in rec.extensions:
             rows.append(
                 {
@@ -621,7 +365,7 @@ def completion_events(
     before the treaty bound the state (El Salvador, 1994) is no Article 5 completion and is left out."""
     eifs = _entry_into_force(events, treaty) if events is not None else {}
     rows = []
-    for iso3, rec in _prepare(clearance, treaty, meetings, "completion_declared").items():
+    for iso3, rec in prepare(clearance, treaty, meetings, "completion_declared").items():
         previous = None
         for e in rec.completions:
             if e.known_from is not None and iso3 in eifs and e.known_from < eifs[iso3]:

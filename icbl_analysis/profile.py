@@ -12,8 +12,8 @@ import pandas as pd
 from . import facts as F
 from . import obligations, treaties
 from .countries import name_of, to_iso3
+from .evidence import period_end
 from .load import ReviewData, load_data
-from .obligations import period_end
 from .present.words import status_word
 from .review import check_parameters
 

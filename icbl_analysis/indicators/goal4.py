@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import facts as F
-from ..obligations import meeting_index
+from ..evidence import meeting_index
 from .registry import indicator, rows_frame
 
 
