@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 YEAR   ?= 2015
 STAMP  := $(VENV)/.installed
 
-.PHONY: help review test lint validate lab benchmark clean-outputs
+.PHONY: help review test lint validate data reconcile lab benchmark clean-outputs
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,12 @@ lint: $(STAMP)  ## ruff only
 
 validate: $(STAMP)  ## check the bundled data against data/datapackage.json
 	$(BIN)/icbl-review validate
+
+data: $(STAMP)  ## rebuild data/*.csv and the sources of datapackage.json from the batches in data/incoming/
+	$(BIN)/icbl-review build
+
+reconcile: $(STAMP)  ## compare the derived counts with the published ones (2011-2015)
+	$(BIN)/icbl-review reconcile
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from .errors import DataError
 
+# Each command imports what it needs when it runs: `import papermill` alone costs about two seconds,
+# which `icbl-review validate` or `states-parties` should not pay.
+
 
 def _annual(args) -> int:
     from .run import run_annual
@@ -179,6 +182,25 @@ def _reconcile(args) -> int:
     return 0
 
 
+def _build(args) -> int:
+    from .build import build
+    from .paths import BUNDLED_DATA_DIR
+
+    folder = Path(args.data) if args.data else BUNDLED_DATA_DIR
+    out, skipped = build(folder, write=not args.check)
+    for note in skipped:
+        print(f"  note: {note}")
+    if args.check:
+        stale = [name for name, text in out.items() if (folder / name).read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"error: out of date with the batches: {', '.join(stale)} (run `make data`)", file=sys.stderr)
+            return 1
+        print(f"{folder}: every table matches its batches")
+        return 0
+    print(f"rebuilt {len(out)} files in {folder} from {folder / 'incoming'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="icbl-review", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -248,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in ("--data", "--user-data"):
         rec.add_argument(flag, **annual_options[flag])
     rec.set_defaults(func=_reconcile)
+
+    build = sub.add_parser("build", help="rebuild the data tables from the collected batches in data/incoming/")
+    build.add_argument("--data", help="a data folder with an incoming/ folder (default: the bundled data/)")
+    build.add_argument("--check", action="store_true", help="only check that the tables match their batches")
+    build.set_defaults(func=_build)
 
     parties = sub.add_parser("states-parties", help="States Parties of a treaty on a date")
     parties.add_argument("--treaty", default="MBT", choices=["MBT", "CCM"])

@@ -1,8 +1,10 @@
-"""Run notebooks with papermill, over IPC with a private path per kernel (safe in parallel).
+"""Notebook execution with a warm kernel, registered as the papermill engine `icbl-warm`.
 
-Each worker process keeps one warm kernel and runs its notebooks in it one after the other, with the
-namespace reset in between: starting a kernel and importing pandas and matplotlib is half the time of
-a short notebook. A notebook that fails gets its kernel thrown away; the next one starts afresh.
+`papermill --engine icbl-warm in.ipynb out.ipynb` and the runner share this one path. Each process keeps
+one kernel over IPC (a private path per kernel: safe in parallel, unlike TCP ports) and runs its notebooks
+in it one after the other, the namespace reset in between: starting a kernel and importing pandas and
+matplotlib is half the time of a short notebook. After a failure the kernel is thrown away. A kernel
+exits on its own when the process that started it dies (it watches its parent).
 """
 
 from __future__ import annotations
@@ -11,56 +13,52 @@ import os
 import tempfile
 import time
 import traceback
+from multiprocessing.util import Finalize
 from pathlib import Path
 
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 
-def _ipc_kernel_manager():
-    from jupyter_client.manager import AsyncKernelManager
+from .publish import notebook_to_html
 
-    class IPCKernelManager(AsyncKernelManager):
-        """TCP ports can collide when kernels start side by side; IPC files in a private folder cannot."""
-
-        def __init__(self, **kwargs):
-            folder = tempfile.mkdtemp(prefix="icbl-kernel-")
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", os.path.join(folder, "kernel"))
-            super().__init__(**kwargs)
-
-    return IPCKernelManager
-
-
-_KERNEL = None  # this worker process's warm kernel manager
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+ENGINE = "icbl-warm"
 
 
-def _warm_kernel():
-    """This process's kernel manager (started by the first notebook that uses it)."""
+class IPCKernelManager(AsyncKernelManager):
+    """TCP ports can collide when kernels start side by side; IPC files in a private folder cannot."""
+
+    def __init__(self, **kwargs):
+        folder = tempfile.mkdtemp(prefix="icbl-kernel-")
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(folder, "kernel"))
+        super().__init__(**kwargs)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        # the kernel watches this process and exits when it dies, even after kill -9
+        return [*cmd, f"--IPKernelApp.parent_handle={os.getpid()}"] if os.name == "posix" else cmd
+
+
+_KERNEL: IPCKernelManager | None = None  # this process's warm kernel
+
+
+def warm_kernel() -> IPCKernelManager:
     global _KERNEL
     if _KERNEL is None:
-        from multiprocessing.util import Finalize
-
-        _KERNEL = _ipc_kernel_manager()(kernel_name="python3")
+        _KERNEL = IPCKernelManager(kernel_name="python3")
         Finalize(_KERNEL, _shutdown, args=(_KERNEL,), exitpriority=10)
     return _KERNEL
 
 
 def _shutdown(km) -> None:
-    from jupyter_core.utils import run_sync
-
     if km.has_kernel:
         run_sync(km.shutdown_kernel)(now=True)
 
 
-def _reset(km) -> None:
-    """Clear the previous notebook's variables and figures, keeping the imported modules."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET)])
-    NotebookClient(nb, km=km, kernel_name="python3", timeout=60).execute()
-
-
-def _discard_kernel() -> None:
+def discard_kernel() -> None:
     global _KERNEL
     if _KERNEL is not None:
         try:
@@ -69,27 +67,28 @@ def _discard_kernel() -> None:
             _KERNEL = None
 
 
-def run_and_render(source: str, target: str, parameters: dict, cwd: str, log: str, html: str, name: str) -> dict:
-    """Execute a notebook, then write its HTML report, both in this worker (reports render in parallel)."""
-    from .publish import notebook_to_html
-
-    result = run_notebook(source, target, parameters, cwd, log)
-    if Path(target).exists():
-        start = time.perf_counter()
-        notebook_to_html(Path(target), Path(html), name, {k: v for k, v in parameters.items()}, result)
-        result["render_seconds"] = round(time.perf_counter() - start, 2)
-    return result
+def reset(km) -> None:
+    """Clear the previous notebook's variables and figures, keeping the imported modules."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET)])
+    NotebookClient(nb, km=km, kernel_name="python3", timeout=60).execute()
 
 
-def run_notebook(
-    source: str, target: str, parameters: dict, cwd: str, log: str | None = None, reuse_kernel: bool = True
-) -> dict:
-    """Execute `source` into `target`; never raises: returns outcome, seconds and the error text.
+def register() -> None:
+    """Make the engine known to papermill in this process (the entry point does it for installed copies)."""
+    from papermill.engines import papermill_engines
 
-    The kernel's own messages to stderr go to `log` (kept beside the outputs) instead of the terminal.
-    """
-    import papermill
+    from .papermill_engine import WarmKernelEngine
 
+    if ENGINE not in papermill_engines._engines:
+        papermill_engines.register(ENGINE, WarmKernelEngine)
+
+
+def run_notebook(source: str, target: str, parameters: dict, cwd: str, log: str | None = None) -> dict:
+    """Execute `source` into `target` with the warm-kernel engine; never raises: returns outcome, seconds
+    and the error text. The kernel's own messages to stderr go to `log` instead of the terminal."""
+    import papermill  # here, not at the top: papermill loads this package's engine through its entry point
+
+    register()
     start = time.perf_counter()
     saved = None
     if log:
@@ -97,9 +96,6 @@ def run_notebook(
         with open(log, "ab") as fh:
             os.dup2(fh.fileno(), 2)
     try:
-        km = _warm_kernel() if reuse_kernel else None
-        if km is not None and km.has_kernel:
-            _reset(km)
         papermill.execute_notebook(
             source,
             target,
@@ -107,16 +103,13 @@ def run_notebook(
             cwd=cwd,
             progress_bar=False,
             kernel_name="python3",
-            kernel_manager_class=_ipc_kernel_manager(),
+            engine_name=ENGINE,
             request_save_on_cell_execute=False,
-            km=km,
         )
         outcome, error = "ok", ""
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
-        outcome = "failed"
-        error = _short_error(exc)
-        if reuse_kernel:
-            _discard_kernel()
+        outcome, error = "failed", _short_error(exc)
+        discard_kernel()
     finally:
         if saved is not None:
             os.dup2(saved, 2)
@@ -130,8 +123,20 @@ def run_notebook(
     }
 
 
+def run_and_render(source: str, target: str, parameters: dict, cwd: str, log: str, html: str, name: str) -> dict:
+    """Execute a notebook, then write its HTML report, both in this worker (reports render in parallel)."""
+    result = run_notebook(source, target, parameters, cwd, log)
+    if Path(target).exists():
+        start = time.perf_counter()
+        try:
+            notebook_to_html(Path(target), Path(html), name, dict(parameters), result)
+        except Exception as exc:  # noqa: BLE001 - a report that cannot render is a failed notebook, said once
+            result.update(outcome="failed", error=f"report: {_short_error(exc)}")
+        result["render_seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
 def _short_error(exc: Exception) -> str:
-    name = type(exc).__name__
-    if name == "PapermillExecutionError":
+    if type(exc).__name__ == "PapermillExecutionError":
         return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()

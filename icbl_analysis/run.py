@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import platform
 import shutil
 import subprocess
@@ -20,8 +21,13 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from tqdm import tqdm
+
+from . import publish
+from .countries import to_iso3
 from .errors import DataError
-from .load import validate_folder
+from .kernels import run_and_render
+from .load import load_data, read_table, validate_folder
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
 from .review import check_parameters
@@ -74,8 +80,6 @@ def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebo
 
 def _years_covered(folder: Path) -> int:
     """The latest year any table of the data folder speaks of (the end of the review range)."""
-    from .load import read_table
-
     facts = read_table("monitor_facts", folder)
     events = read_table("treaty_events", folder)
     latest_fact = max(int(str(p)[-4:]) for p in facts["period"]) if len(facts) else 0
@@ -133,8 +137,6 @@ def run_profiles(
     pdf: bool = True,
 ) -> RunResult:
     """Run the country profile for each country (ISO3 codes or names) into `<out_root>/profiles-<year>/`."""
-    from .countries import to_iso3
-
     codes = [to_iso3(c, column="country") for c in countries]
     folder = check_run(year, year, vintage, data_dir, user_dir, ["country_profile"])
     params = _base_params(year, vintage, folder, user_dir)
@@ -153,8 +155,6 @@ def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:
 
 def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs, only_changed, progress, pdf):
     """Run every (job name, notebook, extra parameters) in `work` in a staging folder, publish, move into place."""
-    from . import publish
-
     root = outputs_dir(out_root)
     target = root / target_name
     root.mkdir(parents=True, exist_ok=True)
@@ -212,10 +212,6 @@ def _log_path(staging: Path, name: str) -> Path:
 
 def _write_cache(cache: Path, folder: Path, user_dir) -> None:
     """Load and validate the data once; the notebooks of this run read the validated tables from here."""
-    import pickle
-
-    from .load import load_data
-
     data = load_data(folder, user_dir)
     cache.write_bytes(
         pickle.dumps(
@@ -229,49 +225,36 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
 
 
 def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path) -> list[dict]:
-    from .kernels import run_and_render
-
+    """Run every job in worker processes (each with a warm kernel), with one progress bar."""
     if not work:
         return []
     os.environ["ICBL_DATA_CACHE"] = str(cache)
     results = []
-    _progress(progress, 0, len(work), "starting")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        futures = [
-            pool.submit(
-                run_and_render,
-                str(notebooks_dir() / f"{notebook}.ipynb"),
-                str(_nb_out(staging, name)),
-                dict(base_params, **extra, output_dir=str(staging / name)),
-                str(notebooks_dir()),
-                str(_log_path(staging, name)),
-                str(staging / f"{name}.html"),
-                name,
-            )
-            for name, notebook, extra in work
-        ]
-        names = {f: name for f, (name, _, _) in zip(futures, work, strict=True)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = dict(future.result(), notebook=names[future])
-            results.append(result)
-            _progress(progress, done, len(work), f"{result['notebook']} {result['outcome']} ({result['seconds']:.0f}s)")
-    os.environ.pop("ICBL_DATA_CACHE", None)
-    if progress:
-        print(file=sys.stderr)
+    bar = tqdm(total=len(work), unit="notebook", disable=not progress, file=sys.stderr, leave=True)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+            futures = {
+                pool.submit(
+                    run_and_render,
+                    str(notebooks_dir() / f"{notebook}.ipynb"),
+                    str(_nb_out(staging, name)),
+                    dict(base_params, **extra, output_dir=str(staging / name)),
+                    str(notebooks_dir()),
+                    str(_log_path(staging, name)),
+                    str(staging / f"{name}.html"),
+                    name,
+                ): name
+                for name, notebook, extra in work
+            }
+            for future in as_completed(futures):
+                result = dict(future.result(), notebook=futures[future])
+                results.append(result)
+                bar.set_postfix_str(f"{result['notebook']} {result['outcome']}", refresh=False)
+                bar.update(1)
+    finally:
+        bar.close()
+        os.environ.pop("ICBL_DATA_CACHE", None)
     return results
-
-
-def _progress(enabled: bool, done: int, total: int, label: str) -> None:
-    if not enabled:
-        return
-    width = 30
-    filled = int(width * done / total) if total else width
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} notebooks  {label:<40}",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
 
 
 def _archive(target: Path, root: Path) -> Path | None:

@@ -9,6 +9,7 @@ bundled ones. Every problem is a DataError naming file, row, column and value.
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 import warnings
@@ -74,7 +75,7 @@ def check_file(path: Path, root: Path | None = None) -> None:
 def frictionless_problems(folder: Path, names: list[str], references: Path = BUNDLED_DATA_DIR) -> list[DataError]:
     """Schema, key and foreign-key problems of the tables `names` of `folder`, checked by Frictionless.
     Tables the foreign keys refer to come from `folder` when it has them, else from `references`."""
-    from frictionless import Package
+    from frictionless import Package  # imported here: checks are remembered per content hash, rarely needed
 
     wanted = set(names)
     for name in names:
@@ -111,8 +112,6 @@ def frictionless_problems(folder: Path, names: list[str], references: Path = BUN
 def _normalised_copy(source: Path, target: Path, columns: list[str]) -> None:
     """The table with the schema's columns in the schema's order (a researcher may leave out optional
     columns or reorder them), without a byte-order mark."""
-    import csv
-
     with source.open(newline="", encoding="utf-8-sig") as fh, target.open("w", newline="", encoding="utf-8") as out:
         reader = csv.reader(fh)
         header = [h.strip() for h in next(reader, [])]

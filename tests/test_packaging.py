@@ -74,3 +74,38 @@ def test_indicator_catalogue_matches_the_plan():
     if plan.exists():  # CI has ../shared beside the clone
         assert len(re.findall(r"^\| G\d\.I\d\d \|", plan.read_text(), re.M)) == 52
     json.loads((BUNDLED_DATA_DIR / "datapackage.json").read_text())
+
+
+def test_the_data_build_reproduces_every_table_byte_for_byte(tmp_path):
+    import shutil
+
+    from icbl_analysis.build import build
+
+    copy = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, copy)
+    out, _ = build(copy, write=True)
+    assert {"treaty_events.csv", "clearance_events.csv", "monitor_facts.csv", "datapackage.json"} <= set(out)
+    for name in out:
+        assert (copy / name).read_bytes() == (BUNDLED_DATA_DIR / name).read_bytes(), name
+
+
+def test_a_batch_column_no_table_knows_is_an_error(tmp_path):
+    import shutil
+
+    from icbl_analysis.build import build
+    from icbl_analysis.errors import DataError
+
+    copy = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, copy)
+    batch = copy / "incoming" / "use_reports.csv"
+    lines = batch.read_text(encoding="utf-8").splitlines()
+    batch.write_text("\n".join([lines[0] + ",colour"] + [ln + ",red" for ln in lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"use_reports.csv, row 1: unknown column\(s\) \['colour'\]"):
+        build(copy, write=False)
+
+
+def test_the_datapackage_passes_the_frictionless_validator():
+    from frictionless import Package
+
+    report = Package(str(BUNDLED_DATA_DIR / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]

