@@ -230,7 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     annual.set_defaults(func=_annual)
 
     profiles = sub.add_parser("profiles", help="country profiles for a year, into outputs/profiles-<year>/")
-    profiles.add_argument("--countries", required=True, help="comma-separated ISO3 codes or names, e.g. AFG,KHM,COL")
+    profiles.add_argument(
+        "--countries",
+        required=True,
+        help="comma-separated ISO3 codes, names or groups: all, affected, mbt-parties, ccm-parties, not-party",
+    )
     profiles.add_argument("--year", type=int, default=2015, help="as of 31 December of this year (default 2015)")
     for flag in ("--vintage", "--data", "--user-data", "--out"):
         profiles.add_argument(flag, **annual_options[flag])

@@ -16,7 +16,7 @@ from IPython.display import Markdown, display
 from . import facts as F
 from .paths import outputs_dir
 from .present import charts, tables, text
-from .present.words import md
+from .present.words import md, status_word
 from .profile import compute_profile
 from .ratings import RATED
 from .reconcile import reconcile, summary
@@ -103,7 +103,7 @@ def values_with_sources(review: Review, out: Output) -> None:
     """Annex: each public indicator year by year, with the source of each number."""
     vals = review.values if review.goal is None else review.values[review.values["goal"] == review.goal]
     vals = vals[vals["answerable_from"] == "public"]
-    out.markdown('<div class="annex"></div>\n\n## Annex: every value with its source')
+    out.markdown("## Annex: every value with its source")
     columns = {
         "year": "Year",
         "value": "Value",
@@ -253,3 +253,32 @@ def profile_save(profile, out: Output) -> None:
     summary = {"iso3": profile.iso3, "name": profile.name, "year": profile.year, "headline": profile.headline(),
                "tags": tags, "figures": out.figures}  # fmt: skip
     (out.folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+OBLIGATION_COLUMNS = {"state": "State", "deadline": "Deadline", "extensions": "Extensions", "completed": "Completed",
+                      "status": "Status", "reason": "Why"}  # fmt: skip
+
+
+def obligations(review: Review, out: Output, treaty: str, kind: str) -> None:
+    """How many obligations stand where, and the states that need attention (the full table is in the annex)."""
+    table = review.obligations(treaty, kind)
+    if table.empty:
+        out.markdown(f"No {kind} obligation under the {treaty} is recorded by the review date.")
+        return
+    counts = table["status"].map(status_word).value_counts()
+    out.markdown(
+        f"**{treaty} {kind} obligations on {review.on.day} {review.on:%B %Y}:** "
+        + ", ".join(f"{n} {s}" for s, n in counts.items())
+        + ". The full table is in the annex."
+    )
+    attention = table[table["status"].isin(["missed_outstanding", "undetermined", "completed_late"])]
+    if len(attention):
+        out.table(attention, OBLIGATION_COLUMNS)
+
+
+def obligations_annex(review: Review, out: Output, parts: list[tuple[str, str]]) -> None:
+    """Annex: every obligation of the review, one compact table each (also saved as CSV)."""
+    out.markdown('<div class="annex"></div>\n\n## Annex: obligations state by state')
+    for treaty, kind in parts:
+        out.markdown(f"### {treaty} {kind} obligations on {review.on.day} {review.on:%B %Y}")
+        out.table(review.obligations(treaty, kind), OBLIGATION_COLUMNS, name=f"obligations_{treaty.lower()}_{kind}")

@@ -100,7 +100,7 @@ class Profile:
         rows = []
         for metric in sorted(set(facts.loc[facts["place"] == self.iso3, "metric"])):
             found = F.series(facts, metric, place=self.iso3, vintage=self.vintage, published_by=self.published_by)
-            found = found[found["period"].map(lambda p: int(str(p)[-4:]) <= self.year)]
+            found = found.loc[found["period"].map(lambda p: int(str(p)[-4:]) <= self.year).astype(bool)]
             rows.append(found.assign(metric=metric))
         if not rows:
             return pd.DataFrame(

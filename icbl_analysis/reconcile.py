@@ -55,7 +55,9 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         table = obligations.completion_events(data.clearance_events, treaty, data.meetings, data.treaty_events)
         dated = table.dropna(subset=["declared"])
         if measure.endswith("_in_year"):
-            dated = dated[dated["counts"] & dated["declared"].map(lambda d: d.year == on.year and d <= on)]
+            dated = dated.loc[
+                (dated["counts"] & dated["declared"].map(lambda d: d.year == on.year and d <= on)).astype(bool)
+            ]
         else:
             dated = dated[dated["declared"] <= on]
         undated = sorted(set(table.loc[table["declared"].isna(), "iso3"]) - set(dated["iso3"]))
@@ -72,7 +74,7 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         ext = obligations.extension_events(data.clearance_events, treaty, data.meetings)
         dated = ext.dropna(subset=["decided"])
         if measure == "art5_extension_requests_granted":
-            dated = dated[dated["decided"].map(lambda d: d.year == on.year and d <= on)]
+            dated = dated.loc[dated["decided"].map(lambda d: d.year == on.year and d <= on).astype(bool)]
         else:
             dated = dated[dated["decided"] <= on]
         undated = sorted(set(ext.loc[ext["decided"].isna(), "iso3"]))

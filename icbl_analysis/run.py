@@ -17,14 +17,14 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import publish
-from .countries import to_iso3
+from . import obligations, publish, treaties
+from .countries import country_table, to_iso3
 from .errors import DataError
 from .kernels import run_and_render
 from .load import load_data, read_table, validate_folder
@@ -136,12 +136,58 @@ def run_profiles(
     progress: bool = True,
     pdf: bool = True,
 ) -> RunResult:
-    """Run the country profile for each country (ISO3 codes or names) into `<out_root>/profiles-<year>/`."""
-    codes = [to_iso3(c, column="country") for c in countries]
+    """Run the country profile for each country into `<out_root>/profiles-<year>/`. `countries` holds ISO3
+    codes, names, or a group: all, affected, mbt-parties, ccm-parties, not-party (see `select_countries`)."""
     folder = check_run(year, year, vintage, data_dir, user_dir, ["country_profile"])
+    codes = select_countries(countries, year, folder, user_dir)
     params = _base_params(year, vintage, folder, user_dir)
     work = [(f"profile_{code}", "country_profile", {"country": code}) for code in dict.fromkeys(codes)]
     return _run(work, year, f"profiles-{year}", params, folder, user_dir, out_root, jobs, False, progress, pdf)
+
+
+GROUPS = {
+    "all": "every state and other area",
+    "affected": "states with a clearance obligation or Monitor casualty or contamination figures",
+    "mbt-parties": "Mine Ban Treaty States Parties on 31 December",
+    "ccm-parties": "Convention on Cluster Munitions States Parties on 31 December",
+    "not-party": "states party to neither treaty on 31 December",
+}
+
+
+def select_countries(items: list[str], year: int, folder: Path, user_dir=None) -> list[str]:
+    """ISO3 codes for names, codes and groups (see GROUPS), in the order given, without repeats."""
+    if not items:
+        raise DataError("name at least one country or a group: " + ", ".join(GROUPS), column="--countries", value="")
+    codes: list[str] = []
+    data = None
+    for item in items:
+        key = item.strip().lower()
+        if key not in GROUPS:
+            codes.append(to_iso3(item, column="--countries"))
+            continue
+        data = data or load_data(folder, user_dir)
+        on = date(year, 12, 31)
+        table = country_table()
+        everyone = sorted(table.loc[table["kind"].isin(["state", "other_area"]), "iso3"])
+        parties = {t: set(treaties.states_parties(data.treaty_events, t, on)["iso3"]) for t in ("MBT", "CCM")}
+        if key == "all":
+            codes += everyone
+        elif key == "mbt-parties":
+            codes += sorted(parties["MBT"])
+        elif key == "ccm-parties":
+            codes += sorted(parties["CCM"])
+        elif key == "not-party":
+            codes += [c for c in everyone if c not in parties["MBT"] | parties["CCM"]]
+        else:
+            facts = data.monitor_facts
+            hit = set(facts.loc[facts["metric"].str.startswith(("casualties", "contaminated")), "place"]) - {"WLD"}
+            for treaty in ("MBT", "CCM"):
+                hist = obligations.clearance_history(
+                    data.treaty_events, data.clearance_events, treaty, on, data.meetings
+                )
+                hit |= set(hist["iso3"])
+            codes += sorted(hit & set(everyone))
+    return list(dict.fromkeys(codes))
 
 
 def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:

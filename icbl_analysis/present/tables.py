@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .words import COLOURS, TEXT_ON, day, esc, header, number, status_word
+from .words import COLOURS, MEASURE_WORDS, TEXT_ON, VALUE_WORDS, day, esc, header, number, primary, status_word
 
 STATUS_COLUMNS = ("status", "outcome")
 
@@ -19,7 +19,8 @@ def link(url) -> str:
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         return esc(url)
     site = urlparse(url).netloc.removeprefix("www.") or "source"
-    return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(site)}</a>'
+    mark = "" if primary(url) else ' <span class="muted">(secondary)</span>'
+    return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(site)}</a>{mark}'
 
 
 def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
@@ -28,12 +29,18 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
     for col in out.columns:
         if col == "status" and out[col].isin(list(COLOURS) + ["missed_outstanding", "pending"]).any():
             out[col] = out[col].map(lambda s: status_word(s) if s in _ENGINE_STATUSES else s)
+        elif col == "measure":
+            out[col] = out[col].map(lambda v: MEASURE_WORDS.get(v, str(v).replace("_", " ")))
+        elif col in VALUE_COLUMNS:
+            out[col] = out[col].map(lambda v: VALUE_WORDS.get(v, v) if isinstance(v, str) else v)
         elif out[col].map(lambda v: isinstance(v, date)).any():
             out[col] = out[col].map(day)
         elif pd.api.types.is_numeric_dtype(out[col]) and col not in ("year", "goal"):
             out[col] = out[col].map(lambda v: number(v, unit))
     return out
 
+
+VALUE_COLUMNS = {"aspect", "group", "event", "instrument", "weapon", "actor_type", "obligation"}
 
 _ENGINE_STATUSES = {
     "not_applicable",

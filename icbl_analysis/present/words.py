@@ -149,3 +149,81 @@ UNIT_WORDS = {
     "casualties": "casualties",
     "mines": "mines",
 }
+
+VALUE_WORDS = {  # codes that appear as cell values in the data tables
+    "va_plan": "victim assistance or disability plan",
+    "coordination": "coordination mechanism",
+    "survivors_in_coordination": "survivors in coordination",
+    "survivors_consulted": "survivors consulted on plans",
+    "services_improved": "services improved",
+    "services_declined": "services declined",
+    "resources_stated": "resources stated",
+    "survivor_on_delegation": "survivor on a delegation",
+    "group_member": "in the group with many survivors",
+    "states_parties": "States Parties",
+    "signatories": "signatories",
+    "states_not_party": "states not party",
+    "observer_states": "observer states",
+    "total_states": "states in all",
+    "organisations": "organisations",
+    "participants": "people",
+    "extension_granted": "extension granted",
+    "completion_declared": "completion declared",
+    "original_deadline": "original deadline",
+    "deadline_in_force_quoted": "deadline in force, as quoted",
+    "contamination_declared": "mined areas declared by the state",
+    "residual_contamination_reported": "residual contamination reported by others",
+    "no_mined_areas_reported": "no mined areas reported",
+    "destruction_completed": "destruction completed",
+    "deadline_missed": "deadline missed",
+    "remaining_stockpile": "stock remaining",
+    "no_stockpile_declared": "no stockpile declared",
+    "ratification": "ratification",
+    "accession": "accession",
+    "succession": "succession",
+    "apm": "antipersonnel mines",
+    "cm": "cluster munitions",
+    "government": "government forces",
+    "nsag": "non-state armed groups",
+    "clearance": "clearance",
+    "stockpile": "stockpile destruction",
+}
+
+MEASURE_WORDS = {
+    "states_parties": "States Parties",
+    "art5_obligation": "with Article 5 obligations",
+    "art5_completed_cumulative": "Article 5 completions since 1999",
+    "art5_completed_in_year": "Article 5 completions in the year",
+    "art4_completed_cumulative": "Article 4 completions",
+    "art5_extension_requests_granted": "Article 5 extensions granted in the year",
+    "art5_states_ever_extended": "States Parties ever given an extension",
+    "art5_obligation_ever_extended": "with obligations, ever given an extension",
+    "stockpile_completed": "stockpiles destroyed",
+    "stockpile_holding": "stockpiles still to destroy",
+    "stockpile_missed_outstanding": "stockpile deadline missed",
+    "stockpile_never_held": "never held stockpiles",
+    "stockpile_completed_before_treaty_in_force": "stockpiles destroyed before entry into force",
+    "stockpile_completed_since_treaty_in_force": "stockpiles destroyed since entry into force",
+    "use_governments_apm": "governments using mines",
+    "use_nsag_apm": "armed groups using mines (countries)",
+    "use_governments_cm": "governments using cluster munitions",
+}
+
+PRIMARY_SITES = (
+    "the-monitor.org",
+    "apminebanconvention.org",
+    "clusterconvention.org",
+    "un.org",
+    "icbl.org",
+    "stopclustermunitions.org",
+    "unog.ch",
+    "ungeneva.org",
+    "unoda.org",
+    "hrw.org",
+)
+
+
+def primary(url) -> bool:
+    """A page of the Monitor, the campaign, the treaty secretariats or the UN (else a secondary source)."""
+    site = str(url).split("/")[2] if isinstance(url, str) and "://" in url else ""
+    return any(site == p or site.endswith("." + p) for p in PRIMARY_SITES)
