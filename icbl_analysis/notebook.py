@@ -282,3 +282,14 @@ def obligations_annex(review: Review, out: Output, parts: list[tuple[str, str]])
     for treaty, kind in parts:
         out.markdown(f"### {treaty} {kind} obligations on {review.on.day} {review.on:%B %Y}")
         out.table(review.obligations(treaty, kind), OBLIGATION_COLUMNS, name=f"obligations_{treaty.lower()}_{kind}")
+
+
+def va_evidence(review: Review, out: Output) -> None:
+    """What the Monitor's country profiles say about victim assistance, state by state, up to the review year."""
+    table = review.data.va_status
+    table = table[(table["aspect"] != "group_member") & (table["period"] <= review.year)].sort_values(
+        ["iso3", "period"]
+    )
+    columns = {"state": "State", "period": "Year", "aspect": "What", "value": "Yes or no", "edition": "Edition",
+               "quote": "The profile says", "source_url": "Source"}  # fmt: skip
+    out.table(table, columns, name="va_status")

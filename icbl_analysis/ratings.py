@@ -173,7 +173,7 @@ def roll_up(ratings: pd.DataFrame, by: str) -> pd.DataFrame:
                 "status": status,
                 "indicators": len(group),
                 "rated": len(rated),
-                "reason": f"{len(rated)} of {len(group)} indicators rated ({summary})",
+                "reason": f"{len(rated)} of {len(group)} indicators rated: {summary}",
             }
         )
     return pd.DataFrame(rows)

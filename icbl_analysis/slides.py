@@ -10,11 +10,11 @@ from pathlib import Path
 
 from .present.words import COLOURS
 
-PER_GOAL = {  # the charts of each goal's slides, in order; indicator charts come from the catalogue's slide flag
-    1: [["states_parties", "G1_I01"], ["use_apm", "G1_I10"]],
-    2: [["G2_I08", "G2_I02"], ["G2_I05", "funding_by_recipient_by_country"]],
-    3: [["revisions_casualties_total", "G3_I05"]],
-    4: [["G4_I07", "G4_I06"]],
+PER_GOAL = {  # (chart, the indicator whose finding titles the slide) per goal; the first slide carries the takeaway
+    1: [("states_parties", None), ("G1_I01", "G1.I01"), ("use_apm", "G1.I04"), ("G1_I10", "G1.I10")],
+    2: [("G2_I08", None), ("G2_I02", "G2.I02"), ("G2_I05", "G2.I05")],
+    3: [("revisions_casualties_total", None), ("G3_I05", "G3.I05")],
+    4: [("G4_I07", None), ("G4_I06", "G4.I06")],
 }
 
 
@@ -80,19 +80,19 @@ def deck(staging: Path, params: dict) -> list[dict]:
         },
     ]
     for goal in (1, 2, 3, 4):
-        for charts in PER_GOAL[goal]:
-            images = [_img(staging / f"goal{goal}" / "charts" / f"{c}.png") for c in charts]
-            images = [i for i in images if i]
-            if not images:
+        summary = _json(staging / f"goal{goal}" / "summary.json")
+        for k, (chart, indicator) in enumerate(PER_GOAL[goal]):
+            image = _img(staging / f"goal{goal}" / "charts" / f"{chart}.png")
+            if image is None:
                 continue
-            summary = _json(staging / f"goal{goal}" / "summary.json")
-            first = next((c.replace("_", ".", 1) for c in charts if c[:2] == f"G{goal}" and c[2] == "_"), None)
-            finding = summary.get("findings", {}).get(first) if first and charts is not PER_GOAL[goal][0] else None
+            finding = summary.get("findings", {}).get(indicator) if indicator else None
             slides.append(
                 {
-                    "title": finding or takeaways.get(str(goal), f"Goal {goal}"),
-                    "images": images,
-                    "source": "see each chart's footer",
+                    "title": (
+                        takeaways.get(str(goal), f"Goal {goal}") if k == 0 or not finding else f"Goal {goal}: {finding}"
+                    ),
+                    "images": [image],
+                    "source": "see the chart's footer",
                     "notes": " ".join(summary.get("key_numbers", [])[:4]),
                 }
             )

@@ -70,4 +70,4 @@ def test_roll_up_takes_the_worst_rated_and_says_how_many_could_not_be_rated():
     rolled = ratings.roll_up(frame, "objective").set_index("objective")
     assert rolled.at["O01", "status"] == "at risk"
     assert rolled.at["O02", "status"] == "not rated"
-    assert rolled.at["O01", "reason"] == "2 of 3 indicators rated (1 on track, 1 at risk, 1 no data found)"
+    assert rolled.at["O01", "reason"] == "2 of 3 indicators rated: 1 on track, 1 at risk, 1 no data found"

@@ -207,3 +207,62 @@ def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_p
     result = run_annual(2015, user_dir=user, out_root=tmp_path / "out", notebooks=["goal4"], pdf=False, progress=False)
     ratings = {r["indicator_id"]: r["status"] for r in read_csv(result.folder / "goal4" / "ratings.csv")}
     assert ratings["G4.I03"] == "on track"
+
+
+RAW_NAMES = [
+    "missed_outstanding",
+    "completed_on_time",
+    "completed_late",
+    "not_applicable",
+    "in_force",
+    "answerable_from",
+    "baseline_value",
+    "review_value",
+    "source_url",
+    "indicator_id",
+    "G1_I01",
+    "va_plan",
+    "art5_",
+    "insufficient data",
+]
+
+
+def visible_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def test_no_raw_names_where_a_reader_looks(run_2015):
+    for page in ["index", "overview", "goal1", "goal2", "goal3", "goal4", "slides"]:
+        text = visible_text((run_2015.folder / f"{page}.html").read_text(encoding="utf-8"))
+        found = [name for name in RAW_NAMES if name in text]
+        assert found == [], (page, found)
+
+
+def test_the_retreat_deck(run_2015):
+    import re
+
+    slides = (run_2015.folder / "slides.html").read_text(encoding="utf-8")
+    titles = [visible_text(t).strip() for t in re.findall(r"<h[12]>(.*?)</h[12]>", slides, flags=re.S)]
+    assert len(titles) >= 12 and titles[0] == "ICBL-CMC strategic plan 2012-2015"
+    assert "Key numbers of 2015" in titles and "Then and now: 2011 against 2015" in titles
+    assert any(t.startswith("Goal 1 off track") for t in titles)  # the takeaway, written from the ratings
+    assert any(t.startswith("Our counts against the published ones") and "0 open" in t for t in titles)

@@ -27,7 +27,7 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
     """Statuses in words, numbers rounded, dates as '1 March 2019': for display, not for CSV files."""
     out = frame.reset_index(drop=True).copy()
     for col in out.columns:
-        if col == "status" and out[col].isin(list(COLOURS) + ["missed_outstanding", "pending"]).any():
+        if col == "status":
             out[col] = out[col].map(lambda s: status_word(s) if s in _ENGINE_STATUSES else s)
         elif col == "measure":
             out[col] = out[col].map(lambda v: MEASURE_WORDS.get(v, str(v).replace("_", " ")))

@@ -62,7 +62,7 @@ def objective_finding(review, objective: str) -> str:
     if objective not in rolled.index:
         return f"No indicator of this review measures objective {objective}."
     row = rolled.loc[objective]
-    lines = [f"**Objective {objective[1:].lstrip('0')}: {row['status']}** ({row['reason']})."]
+    lines = [f"**Objective {objective[1:].lstrip('0')}: {row['status']}.** {row['reason']}."]
     ratings = review.goal_ratings()
     for r in ratings[ratings["objective"] == objective].itertuples():
         if r.status in RATED or r.status == "baseline year":
