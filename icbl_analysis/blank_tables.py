@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .load import USER_TABLES
-from .schema import resource
+from .schema import USER_TABLES, resource
 
 
 def template_text(name: str) -> str:

@@ -28,6 +28,7 @@ def _annual(args) -> int:
         only_changed=args.only_changed,
         progress=not args.quiet,
         pdf=not args.no_pdf,
+        publish_partial=args.publish_partial,
     )
     return _report(result, f"review {args.year}")
 
@@ -46,6 +47,7 @@ def _profiles(args) -> int:
         jobs=args.jobs,
         progress=not args.quiet,
         pdf=not args.no_pdf,
+        publish_partial=args.publish_partial,
     )
     return _report(result, f"profiles {args.year}")
 
@@ -57,24 +59,34 @@ def _report(result, label: str) -> int:
     for r in result.results:
         flag = "reused" if r.get("reused") else r["outcome"]
         print(f"  {r['notebook']:<12} {flag:<7} {r['seconds']:>6.1f}s  {r['error']}")
-    notes = (result.folder / "notes.txt").read_text(encoding="utf-8").strip()
+    notes_file = result.folder / "notes.txt"
+    notes = notes_file.read_text(encoding="utf-8").strip() if notes_file.exists() else ""
     if notes:
         print(notes)
-    print(f"{label}: open {result.folder / 'index.html'}")
     if result.failed:
         names = ", ".join(r["notebook"] for r in result.failed)
+        kept = (
+            f"; the published run in {result.kept_published} was kept"
+            if result.kept_published
+            else "; nothing was published"
+            if not result.published
+            else ""
+        )
         print(
-            f"error: {len(result.failed)} notebook(s) failed: {names}; their executed notebooks with the error cell "
-            f"are in {result.folder / 'notebooks'}",
+            f"error: {len(result.failed)} notebook(s) failed: {names}{kept}. This run, with the error cells, is in "
+            f"{result.folder} (use --publish-partial to publish a run with failures)",
             file=sys.stderr,
         )
         return 1
+    print(f"{label}: open {result.folder / 'index.html'}")
     return 0
 
 
 def _templates(args) -> int:
     from .blank_tables import write_templates
 
+    if Path(args.folder).exists() and not Path(args.folder).is_dir():
+        raise DataError("is a file; name a folder for the templates", column="folder", value=args.folder)
     written = write_templates(args.folder)
     for path in written:
         print(f"wrote {path}")
@@ -83,7 +95,7 @@ def _templates(args) -> int:
 
 
 def _validate(args) -> int:
-    from .load import validate_folder
+    from .validate import validate_folder
 
     problems = validate_folder(args.folder, partial=args.partial)
     for p in problems:
@@ -106,7 +118,10 @@ def _params(args) -> int:
         raise DataError(f"no such notebook; known notebooks: {known}", column="notebook", value=args.notebook)
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"not a readable notebook ({type(exc).__name__})", column="notebook", value=str(path)) from None
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
             print(f"{path.stem} accepts:")
@@ -137,6 +152,8 @@ def _coverage(args) -> int:
         raise DataError(
             "the file exists; choose another name (nothing was overwritten)", column="--csv", value=args.csv
         )
+    if args.csv and not Path(args.csv).resolve().parent.is_dir():
+        raise DataError("its folder does not exist", column="--csv", value=args.csv)
     data = load_data(args.data, args.user_data)
     years = list(range(args.from_year, args.to_year + 1))
     table = indicators.coverage(indicators.compute(data, years, args.vintage))
@@ -148,7 +165,9 @@ def _coverage(args) -> int:
         "'derived' = computed from the treaty and obligation tables"
     )
     if args.csv:
-        table.to_csv(args.csv, index=False)
+        from .present.tables import spreadsheet_safe
+
+        spreadsheet_safe(table).to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
     return 0
 
@@ -218,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     }
     for flag, options in annual_options.items():
         annual.add_argument(flag, **options)
-    annual.add_argument("--jobs", type=int, help="notebooks run side by side (default: the number of cores)")
+    annual.add_argument("--jobs", type=positive_int, help="notebooks run side by side (default: the number of cores)")
+    annual.add_argument("--publish-partial", action="store_true", help="publish the run even if a notebook failed")
     annual.add_argument("--notebooks", help="comma-separated subset, e.g. goal1,overview")
     annual.add_argument(
         "--only-changed",
@@ -238,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_argument("--year", type=int, default=2015, help="as of 31 December of this year (default 2015)")
     for flag in ("--vintage", "--data", "--user-data", "--out"):
         profiles.add_argument(flag, **annual_options[flag])
-    profiles.add_argument("--jobs", type=int, help="profiles run side by side (default: the number of cores)")
+    profiles.add_argument("--jobs", type=positive_int, help="profiles run side by side (default: the number of cores)")
+    profiles.add_argument("--publish-partial", action="store_true", help="publish the run even if a profile failed")
     profiles.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
     profiles.add_argument("--quiet", action="store_true", help="no progress bar")
     profiles.set_defaults(func=_profiles)
@@ -289,8 +310,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def positive_int(text: str) -> int:
+    """--jobs takes a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a run like Ctrl-C: staging removed, workers and kernels stopped, nothing published."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _stop_on_sigterm()
     try:
         return args.func(args)
     except DataError as exc:
@@ -299,6 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no outputs were moved into place", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a folder that vanished, a permission refused
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

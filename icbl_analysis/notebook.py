@@ -51,7 +51,7 @@ class Output:
     ):
         """Show a table in people's words; with `name`, also save it as `<name>.csv` (codes kept)."""
         if name:
-            frame.drop(columns=["_line"], errors="ignore").to_csv(
+            tables.spreadsheet_safe(frame.drop(columns=["_line"], errors="ignore")).to_csv(
                 self.folder / f"{name}.csv", index=False, lineterminator="\n"
             )
         if frame.empty:
@@ -137,9 +137,9 @@ def not_assessable(review: Review, out: Output) -> None:
 
 def save(review: Review, out: Output) -> None:
     """Write values, ratings, objectives and key numbers beside the charts (what the runner collects)."""
-    review.values.to_csv(out.folder / "indicator_values.csv", index=False, lineterminator="\n")
-    review.goal_ratings().to_csv(out.folder / "ratings.csv", index=False, lineterminator="\n")
-    review.objectives().to_csv(out.folder / "objectives.csv", index=False, lineterminator="\n")
+    for name, frame in (("indicator_values", review.values), ("ratings", review.goal_ratings()),
+                        ("objectives", review.objectives())):  # fmt: skip
+        tables.spreadsheet_safe(frame).to_csv(out.folder / f"{name}.csv", index=False, lineterminator="\n")
     rated = review.goal_ratings()
     summary = {
         "goal": review.goal,

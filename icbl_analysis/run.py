@@ -14,10 +14,12 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -27,11 +29,13 @@ from . import obligations, publish, treaties
 from .countries import country_table, to_iso3
 from .errors import DataError
 from .kernels import run_and_render
-from .load import load_data, read_table, validate_folder
+from .load import load_data
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
+from .read import read_table
 from .review import check_parameters
 from .schema import descriptor
+from .validate import validate_folder
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
 
@@ -42,6 +46,8 @@ class RunResult:
     folder: Path
     results: list[dict] = field(default_factory=list)
     archived: Path | None = None
+    published: bool = True  # False: a notebook failed, the outputs are kept apart and the published run stays
+    kept_published: Path | None = None
 
     @property
     def failed(self) -> list[dict]:
@@ -99,9 +105,22 @@ def _previous_manifest(target: Path) -> dict | None:
 
 def _input_key(name: str, params: dict, hashes: dict) -> str:
     text = json.dumps(
-        {"nb": file_hash(notebooks_dir() / f"{name}.ipynb"), "params": params, "data": hashes}, sort_keys=True
+        {"nb": file_hash(notebooks_dir() / f"{name}.ipynb"), "params": params, "data": hashes, "code": code_hash()},
+        sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """The package's own code and templates: a change there reruns every notebook."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".css") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run_annual(
@@ -116,13 +135,15 @@ def run_annual(
     only_changed: bool = False,
     progress: bool = True,
     pdf: bool = True,
+    publish_partial: bool = False,
 ) -> RunResult:
-    """Run the annual review for `year` and publish it into `<out_root>/<year>/`."""
+    """Run the annual review for `year` and publish it into `<out_root>/<year>/` (see `_run`)."""
     notebooks = notebooks or ANNUAL_NOTEBOOKS
     folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks)
     params = _base_params(year, vintage, folder, user_dir) | {"baseline_year": baseline}
     work = [(name, name, {}) for name in notebooks]
-    return _run(work, year, str(year), params, folder, user_dir, out_root, jobs, only_changed, progress, pdf)
+    return _run(work, year, str(year), params, folder, user_dir, out_root, jobs, only_changed, progress, pdf,
+                publish_partial)  # fmt: skip
 
 
 def run_profiles(
@@ -135,6 +156,7 @@ def run_profiles(
     jobs: int | None = None,
     progress: bool = True,
     pdf: bool = True,
+    publish_partial: bool = False,
 ) -> RunResult:
     """Run the country profile for each country into `<out_root>/profiles-<year>/`. `countries` holds ISO3
     codes, names, or a group: all, affected, mbt-parties, ccm-parties, not-party (see `select_countries`)."""
@@ -142,7 +164,8 @@ def run_profiles(
     codes = select_countries(countries, year, folder, user_dir)
     params = _base_params(year, vintage, folder, user_dir)
     work = [(f"profile_{code}", "country_profile", {"country": code}) for code in dict.fromkeys(codes)]
-    return _run(work, year, f"profiles-{year}", params, folder, user_dir, out_root, jobs, False, progress, pdf)
+    return _run(work, year, f"profiles-{year}", params, folder, user_dir, out_root, jobs, False, progress, pdf,
+                publish_partial)  # fmt: skip
 
 
 GROUPS = {
@@ -199,24 +222,58 @@ def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:
     }
 
 
-def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs, only_changed, progress, pdf):
-    """Run every (job name, notebook, extra parameters) in `work` in a staging folder, publish, move into place."""
+def prepare_out(out_root) -> Path:
+    """The outputs folder, created if needed: refused with one line when it is a file or not writable."""
     root = outputs_dir(out_root)
+    if root.exists() and not root.is_dir():
+        raise DataError("is a file, not a folder: choose a folder for the outputs", column="--out", value=str(root))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise DataError(f"cannot write there ({exc.strerror})", column="--out", value=str(root)) from None
+    remove_stale_staging(root)
+    return root
+
+
+def remove_stale_staging(root: Path) -> list[Path]:
+    """Staging folders left by runs that were killed (their process is gone) are removed."""
+    removed = []
+    for folder in root.glob(".staging-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs, only_changed, progress, pdf,
+         publish_partial=False):  # fmt: skip
+    """Run every (job name, notebook, extra parameters) in `work` in a staging folder and publish it. A complete
+    run replaces the published one (which moves to archive/); a run with a failed notebook is kept beside it as
+    `<target>.failed-<time>` and the published run stays, unless `publish_partial`."""
+    root = prepare_out(out_root)
     target = root / target_name
-    root.mkdir(parents=True, exist_ok=True)
     staging = root / f".staging-{target_name}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     hashes = data_hashes(folder) | (
         {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
     )
     keys = {name: _input_key(notebook, base_params | extra, hashes) for name, notebook, extra in work}
-    previous = _previous_manifest(target) if only_changed else None
-    reuse = {}
-    for entry in (previous or {}).get("notebooks", []):
-        if entry["outcome"] == "ok" and entry.get("input_key") == keys.get(entry["notebook"]):
-            reuse[entry["notebook"]] = entry
+    reuse = _reusable(target, keys) if only_changed else {}
     started = time.perf_counter()
     results: list[dict] = []
     try:
@@ -225,6 +282,7 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
         for name in reuse:
             shutil.copytree(target / name, staging / name)
             shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
+            shutil.copy2(target / f"{name}.html", staging / f"{name}.html")
             results.append(dict(reuse[name], reused=True))
         to_run = [job for job in work if job[0] not in reuse]
         results += _execute_all(to_run, base_params, staging, jobs or os.cpu_count() or 1, progress, cache)
@@ -236,12 +294,30 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
         publish.publish_run(staging, results, base_params, pdf=pdf)
         manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        archived = _archive(target, root)
-        staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    failed = [r for r in results if r["outcome"] != "ok"]
+    if failed and not publish_partial:
+        kept = root / f"{target_name}.failed-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+        staging.rename(kept)
+        return RunResult(year, kept, results, None, published=False, kept_published=target if target.exists() else None)
+    archived = _archive(target, root)
+    staging.rename(target)
     return RunResult(year, target, results, archived)
+
+
+def _reusable(target: Path, keys: dict[str, str]) -> dict[str, dict]:
+    """Earlier results whose inputs (notebook, data, parameters, the package's code) are unchanged and whose
+    files are all still there; anything damaged or missing is simply run again."""
+    previous = _previous_manifest(target) or {}
+    reuse = {}
+    for entry in previous.get("notebooks", []):
+        name = entry.get("notebook")
+        files = [target / str(name), target / "notebooks" / f"{name}.ipynb", target / f"{name}.html"]
+        if entry.get("outcome") == "ok" and entry.get("input_key") == keys.get(name) and all(f.exists() for f in files):
+            reuse[name] = entry
+    return reuse
 
 
 def _nb_out(staging: Path, name: str) -> Path:
@@ -278,7 +354,8 @@ def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progre
     results = []
     bar = tqdm(total=len(work), unit="notebook", disable=not progress, file=sys.stderr, leave=True)
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        workers = min(jobs, len(work))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
             futures = {
                 pool.submit(
                     run_and_render,
@@ -301,6 +378,18 @@ def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progre
         bar.close()
         os.environ.pop("ICBL_DATA_CACHE", None)
     return results
+
+
+def _watch_parent(parent: int) -> None:
+    """In each worker: exit as soon as the runner is gone (killed, even with kill -9), and so do its kernels."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
 
 
 def _archive(target: Path, root: Path) -> Path | None:

@@ -11,16 +11,48 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import tempfile
 import warnings
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 from .errors import DataError
 from .paths import BUNDLED_DATA_DIR
 
 DESCRIPTOR = "datapackage.json"
+# the tables a review loads, and those a researcher's folder may hold
+TABLES = [
+    "treaty_events",
+    "clearance_events",
+    "stockpile_events",
+    "retained_mines",
+    "monitor_facts",
+    "use_reports",
+    "goals",
+    "indicators",
+    "objectives",
+    "researcher_indicators",
+    "meetings",
+    "published_counts",
+    "reconciliation_notes",
+    "meeting_participation",
+    "campaign_statements",
+    "va_status",
+]
+USER_TABLES = [
+    "monitor_facts",
+    "metrics",
+    "treaty_events",
+    "clearance_events",
+    "stockpile_events",
+    "retained_mines",
+    "use_reports",
+    "researcher_indicators",
+]
 REFERENCE_TABLES = ["countries", "metrics", "goals", "objectives", "indicators", "meetings"]
 
 
@@ -206,3 +238,74 @@ def check_metrics(facts, metrics, problems: list | None = None) -> None:
         if problems is None:
             raise exc
         problems.append(exc)
+
+
+EDITION_FIRST = {"LM": 1999, "CMM": 2010}
+FIRST_PERIOD = 1997
+
+
+def check_plausible(name: str, frame, units, problems: list, this_year: int) -> None:
+    """Values a schema cannot rule out: finite numbers within their unit's range (percentages 0-100, counts
+    whole and not negative), periods from 1997 to this year in order, editions that exist (LM1999 and
+    CMM2010 onwards, not after this year), and one unit per researcher indicator."""
+    rules = {r.unit: r for r in units.itertuples()} if units is not None else {}
+    file = frame.attrs.get("source_file")
+    for row in frame.to_dict("records"):
+        where = {"file": file, "row": int(row["_line"])}
+        problem = _value_problem(row, rules) or _period_problem(row.get("period"), this_year)
+        problem = problem or _edition_problem(row.get("edition"), this_year)
+        if problem:
+            column, message = problem
+            problems.append(DataError(message, **where, column=column, value=row.get(column)))
+    if name == "researcher_indicators" and len(frame):
+        for ind, group in frame.groupby("indicator_id"):
+            if group["unit"].nunique() > 1:
+                units_seen = ", ".join(sorted(set(group["unit"])))
+                second = group.iloc[1]
+                message = f"{ind} changes unit between years ({units_seen}); one indicator keeps one unit"
+                problems.append(
+                    DataError(message, file=file, row=int(second["_line"]), column="unit", value=second["unit"])
+                )
+
+
+def _value_problem(row: dict, rules: dict):
+    value = row.get("value")
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        return "value", "not a finite number"
+    rule = rules.get(row.get("unit"))
+    if rule is None:
+        return None
+    if not _missing(rule.minimum) and value < rule.minimum:
+        return "value", f"below the least a {row['unit']} figure can be ({rule.minimum:g})"
+    if not _missing(rule.maximum) and value > rule.maximum:
+        return "value", f"above the most a {row['unit']} figure can be ({rule.maximum:g})"
+    if rule.whole_number == "yes" and not value.is_integer():
+        return "value", f"{row['unit']} are counted in whole numbers"
+    return None
+
+
+def _period_problem(period, this_year: int):
+    if not isinstance(period, str) or not period:
+        return None
+    years = [int(p) for p in period.split("-")]
+    if any(y < FIRST_PERIOD or y > this_year for y in years):
+        return "period", f"a period must lie between {FIRST_PERIOD} and {this_year}"
+    if len(years) == 2 and years[0] > years[1]:
+        return "period", "a range runs from the earlier year to the later"
+    return None
+
+
+def _edition_problem(edition, this_year: int):
+    if not isinstance(edition, str) or not edition:
+        return None
+    family, year = ("CMM", edition[3:]) if edition.startswith("CMM") else ("LM", edition[2:])
+    if year.isdigit() and not EDITION_FIRST[family] <= int(year) <= this_year:
+        return "edition", f"no such edition: {family} editions run from {family}{EDITION_FIRST[family]} to {this_year}"
+    return None
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))

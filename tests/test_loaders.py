@@ -116,7 +116,7 @@ def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
     user.mkdir()
     header = "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
     (user / "monitor_facts.csv").write_text(
-        header + "casualties_total,2026,WLD,5000,casualties,,LM2027,https://example.org/lm2027,draft,unpublished\n",
+        header + "casualties_total,2025,WLD,5000,casualties,,LM2026,https://example.org/lm2027,draft,unpublished\n",
         encoding="utf-8",
     )
     merged = load_data(user_dir=user).monitor_facts
@@ -134,12 +134,12 @@ def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
     "row, column, message",
     [
         (
-            "casualties_totl,2026,WLD,5,casualties",
+            "casualties_totl,2025,WLD,5,casualties",
             "metric",
             "unknown metric (not in metrics.csv); did you mean casualties_total?",
         ),
-        ("casualties_total,2026,WLD,5,km2", "unit", "casualties_total is counted in casualties"),
-        ("funding_by_donor,2026,WLD,5,USD_million", "place", "funding_by_donor needs place a country or area, not WLD"),
+        ("casualties_total,2025,WLD,5,km2", "unit", "casualties_total is counted in casualties"),
+        ("funding_by_donor,2025,WLD,5,USD_million", "place", "funding_by_donor needs place a country or area, not WLD"),
     ],
 )
 def test_facts_must_use_a_catalogued_metric_in_its_unit(tmp_path, row, column, message):
@@ -149,7 +149,7 @@ def test_facts_must_use_a_catalogued_metric_in_its_unit(tmp_path, row, column, m
     user.mkdir()
     (user / "monitor_facts.csv").write_text(
         "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
-        f"{row},,LM2027,https://example.org/lm2027,draft,\n",
+        f"{row},,LM2026,https://example.org/lm2027,draft,\n",
         encoding="utf-8",
     )
     with pytest.raises(DataError) as caught:
@@ -187,8 +187,8 @@ def test_names_are_accepted_where_codes_are_expected(tmp_path):
     user.mkdir()
     (user / "monitor_facts.csv").write_text(
         "metric,period,place,value,unit,qualifier,edition,source_url,quote,note\n"
-        "casualties_total,2026,Lao PDR,41,casualties,,LM2027,https://example.org/lm2027,draft,\n"
-        "casualties_total,2026,Atlantis,1,casualties,,LM2027,https://example.org/lm2027,draft,\n",
+        "casualties_total,2025,Lao PDR,41,casualties,,LM2026,https://example.org/lm2027,draft,\n"
+        "casualties_total,2025,Atlantis,1,casualties,,LM2026,https://example.org/lm2027,draft,\n",
         encoding="utf-8",
     )
     with pytest.raises(DataError, match=r"mine/monitor_facts.csv, row 3, column 'place', value 'Atlantis': unknown"):

@@ -100,31 +100,37 @@ def test_bad_parameters_fail_fast_with_one_line(tmp_path, capsys, argv, message)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_notebook_does_not_stop_the_others_and_reruns_redo_only_it(tmp_path, monkeypatch, capsys):
+def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_changed(tmp_path, monkeypatch, capsys):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS_DIR, notebooks)
-    nb = nbformat.read(notebooks / "goal4.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("forced failure for the test")'))
-    nbformat.write(nb, notebooks / "goal4.ipynb")
     monkeypatch.setenv("ICBL_NOTEBOOKS_DIR", str(notebooks))
     out = tmp_path / "out"
-    code = cli.main(
-        ["annual", "--year", "2015", "--notebooks", "goal3,goal4", "--out", str(out), "--no-pdf", "--quiet"]
-    )
-    assert code == 1
-    assert "goal4" in capsys.readouterr().err
-    manifest = json.loads((out / "2015" / "manifest.json").read_text())
+    args = ["annual", "--year", "2015", "--notebooks", "goal3,goal4", "--out", str(out), "--no-pdf", "--quiet"]
+    assert cli.main(args) == 0
+    good = (out / "2015" / "manifest.json").read_bytes()
+
+    original = nbformat.read(notebooks / "goal4.ipynb", as_version=4)
+    broken = nbformat.read(notebooks / "goal4.ipynb", as_version=4)
+    broken.cells.insert(4, nbformat.v4.new_code_cell('raise RuntimeError("forced failure for the test")'))
+    nbformat.write(broken, notebooks / "goal4.ipynb")
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert "goal4" in err and "was kept" in err and "Traceback" not in err
+    assert (out / "2015" / "manifest.json").read_bytes() == good  # the published run is untouched
+    failed = next(out.glob("2015.failed-*"))
+    manifest = json.loads((failed / "manifest.json").read_text())
     outcomes = {n["notebook"]: n for n in manifest["notebooks"]}
     assert outcomes["goal3"]["outcome"] == "ok"
     assert outcomes["goal4"]["outcome"] == "failed" and "forced failure" in outcomes["goal4"]["error"]
-    executed = nbformat.read(out / "2015" / "notebooks" / "goal4.ipynb", as_version=4)
+    executed = nbformat.read(failed / "notebooks" / "goal4.ipynb", as_version=4)
     assert any(o.get("ename") == "RuntimeError" for c in executed.cells for o in c.get("outputs", []))
 
-    nbformat.write(nbformat.read(NOTEBOOKS_DIR / "goal4.ipynb", as_version=4), notebooks / "goal4.ipynb")
+    original.cells.append(nbformat.v4.new_markdown_cell("A note a researcher added."))
+    nbformat.write(original, notebooks / "goal4.ipynb")
     rerun = run_annual(2015, out_root=out, notebooks=["goal3", "goal4"], only_changed=True, pdf=False, progress=False)
     assert [r.get("reused", False) for r in rerun.results] == [True, False]
-    assert rerun.failed == []
-    assert rerun.archived is not None and (rerun.archived / "manifest.json").exists()  # the earlier run is kept
+    assert rerun.failed == [] and rerun.published
+    assert rerun.archived is not None and (rerun.archived / "manifest.json").read_bytes() == good
 
 
 def test_same_inputs_give_identical_charts(tmp_path):

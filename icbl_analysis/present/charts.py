@@ -15,6 +15,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import treaties
 from ..facts import edition_label
+from .tables import spreadsheet_safe
 from .words import number
 
 PALETTE = {
@@ -63,7 +64,7 @@ def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, P
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
     fig.savefig(paths["png"], metadata={"Software": None})
     fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
-    data.to_csv(paths["csv"], index=False, lineterminator="\n")
+    spreadsheet_safe(data).to_csv(paths["csv"], index=False, lineterminator="\n")
     return paths
 
 

@@ -91,3 +91,18 @@ def _colour(value) -> str:
     text = TEXT_ON.get(value, "white")
     border = "; border: 1px dashed #6b7785" if value == "not assessable from public data" else ""
     return f"background-color: {colour}; color: {text}; white-space: nowrap{border}"
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for CSV files a spreadsheet opens: text starting with = + @ (or a tab or carriage return) is
+    prefixed with ' so it is shown, never run as a formula. Other cells are left exactly as they are."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype != object or not out[col].map(_formula_like).any():
+            continue
+        out[col] = pd.Series([("'" + v) if _formula_like(v) else v for v in out[col]], index=out.index, dtype=object)
+    return out
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r")
