@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -344,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:  # a full disk, a folder that vanished, a permission refused
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        hint = ""
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            hint = " - the disk (or your quota) is full; free some space and run again. Nothing was published"
+        print(f"error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
         return 1
 
 

@@ -15,8 +15,8 @@ class DataError(ValueError):
             where.append(f"{file}")
         if row is not None:
             where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column '{column}'")
+        if column is not None:  # a command-line option is named as such, a table's column as a column
+            where.append(f"option {column}" if str(column).startswith("--") else f"column '{column}'")
         if value is not None:
             where.append(f"value {value!r}")
         prefix = ", ".join(where)

@@ -71,4 +71,8 @@ def print_all(pages: list[Path], jobs: int = 2) -> list[str]:
         ]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         printed = list(pool.map(lambda p: print_page(exe, p), pages))
-    return [f"PDF of {p.name} failed" for p, done in zip(pages, printed, strict=True) if done is None]
+    return [
+        f"PDF of {p.name} failed: the browser wrote no PDF (a full disk? a browser crash?); the HTML is complete"
+        for p, done in zip(pages, printed, strict=True)
+        if done is None
+    ]

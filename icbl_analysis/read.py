@@ -127,18 +127,23 @@ def merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
         if f["name"] not in key and f["name"] not in ("source_url", "quote", "note", "state")
     ]
     if key and value_cols and len(base):
-        joined = user.merge(base, on=key, how="inner", suffixes=("", "_bundled"))
-        for col in value_cols:
-            for row in joined.to_dict("records"):
-                if not _same(row[col], row[f"{col}_bundled"]):
-                    raise DataError(
-                        f"contradicts the bundled data, which has {row[f'{col}_bundled']} for "
-                        f"{', '.join(f'{k}={row[k]}' for k in key)} (use mode='replace' to replace the bundled table)",
-                        file=user.attrs.get("source_file"),
-                        row=int(row["_line"]),
-                        column=col,
-                        value=row[col],
-                    )
+        bundled: dict[tuple, list[dict]] = {}
+        for row in base.to_dict("records"):
+            bundled.setdefault(tuple(str(row[k]) for k in key), []).append(row)
+        for row in user.to_dict("records"):
+            same_key = bundled.get(tuple(str(row[k]) for k in key), [])
+            if not same_key or any(all(_same(row[c], b[c]) for c in value_cols) for b in same_key):
+                continue  # new, or restating a bundled row (the bundled data may hold two sources' values)
+            b = same_key[0]
+            col = next(c for c in value_cols if not _same(row[c], b[c]))
+            raise DataError(
+                f"contradicts the bundled data, which has {b[col]} for "
+                f"{', '.join(f'{k}={row[k]}' for k in key)} (use mode='replace' to replace the bundled table)",
+                file=user.attrs.get("source_file"),
+                row=int(row["_line"]),
+                column=col,
+                value=row[col],
+            )
     if res["name"] == "treaty_events" and len(base):
         refuse_other_dates(base, user)
     merged = pd.concat([base, user], ignore_index=True) if len(base) else user.copy()

@@ -6,12 +6,14 @@ the run is complete; an earlier `outputs/<year>/` is moved to `outputs/archive/`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import pickle
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +25,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import psutil
 from tqdm import tqdm
 
 from . import obligations, publish, treaties
@@ -249,6 +252,15 @@ def remove_stale_staging(root: Path) -> list[Path]:
     return removed
 
 
+def remove_folder(folder: Path, tries: int = 5) -> None:
+    """Remove a folder even while a process that was just stopped still had a file open in it."""
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.5)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -295,7 +307,7 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
         manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_folder(staging)
         raise
     failed = [r for r in results if r["outcome"] != "ok"]
     if failed and not publish_partial:
@@ -353,35 +365,72 @@ def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progre
     os.environ["ICBL_DATA_CACHE"] = str(cache)
     results = []
     bar = tqdm(total=len(work), unit="notebook", disable=not progress, file=sys.stderr, leave=True)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=_watch_parent, initargs=(os.getpid(),))
     try:
-        workers = min(jobs, len(work))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-            futures = {
-                pool.submit(
-                    run_and_render,
-                    str(notebooks_dir() / f"{notebook}.ipynb"),
-                    str(_nb_out(staging, name)),
-                    dict(base_params, **extra, output_dir=str(staging / name)),
-                    str(notebooks_dir()),
-                    str(_log_path(staging, name)),
-                    str(staging / f"{name}.html"),
-                    name,
-                ): name
-                for name, notebook, extra in work
-            }
-            for future in as_completed(futures):
-                result = dict(future.result(), notebook=futures[future])
-                results.append(result)
-                bar.set_postfix_str(f"{result['notebook']} {result['outcome']}", refresh=False)
-                bar.update(1)
+        futures = {
+            pool.submit(
+                run_and_render,
+                str(notebooks_dir() / f"{notebook}.ipynb"),
+                str(_nb_out(staging, name)),
+                dict(base_params, **extra, output_dir=str(staging / name)),
+                str(notebooks_dir()),
+                str(_log_path(staging, name)),
+                str(staging / f"{name}.html"),
+                name,
+            ): name
+            for name, notebook, extra in work
+        }
+        for future in as_completed(futures):
+            result = dict(future.result(), notebook=futures[future])
+            results.append(result)
+            bar.set_postfix_str(f"{result['notebook']} {result['outcome']}", refresh=False)
+            bar.update(1)
+    except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop every worker and kernel now, not when they finish
+        _stop_children()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
     finally:
         bar.close()
         os.environ.pop("ICBL_DATA_CACHE", None)
     return results
 
 
+def _stop_children(grace: float = 5.0) -> None:
+    """Terminate this process's workers and their kernels; kill those still there after `grace` seconds.
+
+    Workers are left for multiprocessing to reap (reaping them here would make the pool wait for them forever).
+    """
+    for _ in range(3):  # a worker may have started a kernel while we looked
+        family = [p for p in psutil.Process().children(recursive=True) if not _ended(p)]
+        if not family:
+            return
+        for proc in family:
+            with contextlib.suppress(psutil.Error):
+                proc.terminate()
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and not all(_ended(p) for p in family):
+            time.sleep(0.1)
+        for proc in family:
+            if not _ended(proc):
+                with contextlib.suppress(psutil.Error):
+                    proc.kill()
+
+
+def _ended(proc: psutil.Process) -> bool:
+    """Gone, or a zombie waiting for its parent (us, or a worker that is gone too)."""
+    try:
+        return proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def _watch_parent(parent: int) -> None:
     """In each worker: exit as soon as the runner is gone (killed, even with kill -9), and so do its kernels."""
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the runner stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the runner's handler, inherited by the fork: just stop
 
     def watch() -> None:
         while True:

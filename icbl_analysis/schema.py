@@ -10,6 +10,7 @@ bundled ones. Every problem is a DataError naming file, row, column and value.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import tempfile
@@ -102,6 +103,25 @@ def check_file(path: Path, root: Path | None = None) -> None:
             file=str(path),
             row=line,
         ) from None
+    check_csv_syntax(data.decode("utf-8-sig"), path)
+
+
+def check_csv_syntax(text: str, path: Path) -> None:
+    """Quotes must close: an unclosed quote swallows the lines after it, so say so rather than report a
+    short row."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        for cells in reader:
+            if len(cells) < len(header) and any("\n" in c for c in cells):
+                start = reader.line_num - sum(c.count("\n") for c in cells)
+                raise DataError(
+                    "malformed CSV: a quote opened in this row is never closed, so it runs over the next lines",
+                    file=str(path),
+                    row=start,
+                )
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV ({exc})", file=str(path), row=reader.line_num) from None
 
 
 def frictionless_problems(folder: Path, names: list[str], references: Path = BUNDLED_DATA_DIR) -> list[DataError]:
@@ -167,9 +187,14 @@ def _from_frictionless(err, path: str) -> DataError:
     value = getattr(err, "cell", None)
     kind = err.type
     note = getattr(err, "note", "") or ""
-    if kind == "type-error":
+    if isinstance(value, str) and value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        message = "not a finite number (a spreadsheet's NaN or inf); leave the cell empty for a gap"
+    elif kind == "type-error":
         expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}
-        message = "expected " + next((v for k, v in expected.items() if f'"{k}"' in note), "another type")
+        field_type = getattr(err, "field_type", "") or ""
+        message = "expected " + expected.get(
+            field_type, next((v for k, v in expected.items() if f'"{k}' in note), "another type")
+        )
     elif kind == "constraint-error":
         message = _constraint_words(note)
     elif kind == "missing-cell":

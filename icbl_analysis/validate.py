@@ -150,7 +150,10 @@ def _folder_key(root: Path, partial: bool, merging: bool = True) -> str:
     digest.update(schema.descriptor().__repr__().encode())
     for path in sorted(root.glob("*.csv")):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")  # the checks below say what is wrong with it
     return digest.hexdigest()
 
 

@@ -132,6 +132,11 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
     assert rerun.failed == [] and rerun.published
     assert rerun.archived is not None and (rerun.archived / "manifest.json").read_bytes() == good
 
+    (out / "2015" / "goal3.html").unlink()  # a file of the published run removed by hand: goal3 runs again
+    again = run_annual(2015, out_root=out, notebooks=["goal3", "goal4"], only_changed=True, pdf=False, progress=False)
+    assert [r.get("reused", False) for r in again.results] == [False, True] and again.published
+    assert (out / "2015" / "goal3.html").exists()
+
 
 def test_same_inputs_give_identical_charts(tmp_path):
     first = run_annual(2015, out_root=tmp_path / "a", notebooks=["goal1"], pdf=False, progress=False)
@@ -198,12 +203,12 @@ def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_p
     from icbl_analysis import indicators, ratings
     from icbl_analysis.load import load_data
 
-    user = tmp_path / "records"
+    user = tmp_path / "records <img src=x onerror=alert(1)>"  # a shared-drive folder name with markup
     user.mkdir()
     (user / "researcher_indicators.csv").write_text(
         "indicator_id,year,value,unit,source,note\n"
         "G4.I03,2011,250000,visits,web analytics export 2012-01,\n"
-        "G4.I03,2015,310000,visits,web analytics export 2016-01,\n",
+        "G4.I03,2015,310000,visits,[web analytics](javascript:alert(1)) <b>2016-01</b>,\n",
         encoding="utf-8",
     )
     data = load_data(user_dir=user)
@@ -213,6 +218,12 @@ def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_p
     result = run_annual(2015, user_dir=user, out_root=tmp_path / "out", notebooks=["goal4"], pdf=False, progress=False)
     ratings = {r["indicator_id"]: r["status"] for r in read_csv(result.folder / "goal4" / "ratings.csv")}
     assert ratings["G4.I03"] == "on track"
+    for page in ("goal4.html", "index.html"):  # markup from data and paths is shown as text, never live
+        html = (result.folder / page).read_text(encoding="utf-8")
+        assert "<img src=x" not in html and 'href="javascript' not in html and "<b>2016-01</b>" not in html
+    shown = visible_text((result.folder / "goal4.html").read_text(encoding="utf-8"))
+    assert "researcher's records: [web analytics](javascript:alert(1)) <b>2016-01</b>" in shown  # as text
+    assert "researcher's records in the folder “records <img src=x onerror=alert(1)>”" in shown
 
 
 RAW_NAMES = [

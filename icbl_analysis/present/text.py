@@ -25,11 +25,14 @@ def review_intro(review) -> str:
         else f"The plan period ended in 2015; its indicators are tracked beyond it, here for {review.year}."
     )
     edition = f" (editions up to {review.year + 1}, which report on {review.year})" if review.vintage == "first" else ""
-    user = f" plus the researcher's records in `{md(review.data.user_dir.name)}`" if review.data.user_dir else ""
+    user = ""
+    if review.data.user_dir:
+        user = f" plus the researcher's records in the folder “{md(review.data.user_dir.name)}”"
     return (
         f"**Review of {review.year} against the {review.baseline} baseline, as of {when}.** {period} "
         f"Treaty status and obligations use only evidence dated on or before {when}; Monitor figures are "
-        f"{vintage_words(review.vintage)}{edition}. Data: the cited tables in `{md(review.data.folder.name)}/`{user}. "
+        f"{vintage_words(review.vintage)}{edition}. "
+        f"Data: the cited tables in the folder “{md(review.data.folder.name)}”{user}. "
         "States Parties are counted from the deposit of their instrument, as the Monitor counts."
     )
 
@@ -41,6 +44,9 @@ def value_source(values, year: int) -> str:
     r = rows.iloc[0]
     if isinstance(r["edition"], str) and r["edition"]:
         return source_label(r["edition"], r["source_url"])
+    if r.get("answerable_from") == "researcher":
+        said = r["source_url"]
+        return f"researcher's records: {md(said)}" if isinstance(said, str) and said else "researcher's records"
     return (
         "treaty and obligation records"
         if not str(r["source_url"]).startswith("http")
