@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import get_close_matches
 from functools import lru_cache
 
 import pandas as pd
@@ -19,7 +20,8 @@ from .paths import BUNDLED_DATA_DIR
 
 def normalise(name: str) -> str:
     """Fold case, accents, punctuation and a leading 'the' so spellings compare equal."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = name.replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.lower().replace("&", " and ").replace("st.", "saint")
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     return re.sub(r"^the ", "", text)
@@ -52,12 +54,18 @@ def lookup_name(name) -> str | None:
     return _lookup().get(normalise(str(name))) if isinstance(name, str) else None
 
 
+def did_you_mean(name) -> str:
+    """'; did you mean Côte d'Ivoire (CIV)?' for a near spelling, else ''."""
+    close = get_close_matches(normalise(str(name)), list(_lookup()), n=1, cutoff=0.75)
+    return f"; did you mean {name_of(_lookup()[close[0]])} ({_lookup()[close[0]]})?" if close else ""
+
+
 def to_iso3(name: str, *, file: str | None = None, row: int | None = None, column: str | None = None) -> str:
     """The ISO3 (or other-area) code for a name or code; DataError naming the value if unknown."""
     code = _lookup().get(normalise(str(name)))
     if code is None:
         raise DataError(
-            "unknown country or area name (add it to data/countries.csv if it is a real spelling)",
+            f"unknown country or area{did_you_mean(name)} (add it to data/countries.csv if it is a real spelling)",
             file=file,
             row=row,
             column=column,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .countries import known_codes, lookup_name
+from .countries import did_you_mean, known_codes, lookup_name
 from .errors import DataError
 from .paths import data_dir as resolve_data_dir
 
@@ -77,9 +77,8 @@ def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
                     if col in countries and raw and raw not in known_codes():
                         code = lookup_name(raw)
                         if code is None:
-                            raise DataError(
-                                "unknown country or area: neither a code nor a name in data/countries.csv", **where
-                            )
+                            hint = did_you_mean(raw)
+                            raise DataError(f"unknown country or area: not in data/countries.csv{hint}", **where)
                         raw = code
                     record[col] = _typed(raw, kinds[col], where)
                 rows.append(record)
@@ -97,6 +96,14 @@ def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
 
 def check_header(header: list[str], columns: list[dict], path: Path) -> None:
     names = [f["name"] for f in columns]
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(header) == 1 and sep in header[0]:
+            raise DataError(
+                f"the columns are separated by {name}, not commas (Excel does this in some languages); "
+                "save it as 'CSV UTF-8 (Comma delimited)'",
+                file=str(path),
+                row=1,
+            )
     missing = [f["name"] for f in columns if f.get("constraints", {}).get("required") and f["name"] not in header]
     if missing:
         raise DataError(f"missing required column(s) {missing}; the header is {header}", file=str(path), row=1)

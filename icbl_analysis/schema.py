@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+import re
 import tempfile
 import warnings
 from difflib import get_close_matches
@@ -91,6 +92,8 @@ def check_file(path: Path, root: Path | None = None) -> None:
     if not path.is_file():
         raise DataError("not a regular file", file=str(path))
     data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError("UTF-16 text, not UTF-8 (Excel's 'Unicode Text'); save it as 'CSV UTF-8'", file=str(path))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise DataError("contains a NUL byte (a binary or damaged file?)", file=str(path), row=line)
@@ -189,6 +192,10 @@ def _from_frictionless(err, path: str) -> DataError:
     note = getattr(err, "note", "") or ""
     if isinstance(value, str) and value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
         message = "not a finite number (a spreadsheet's NaN or inf); leave the cell empty for a gap"
+    elif kind == "type-error" and isinstance(value, str) and re.fullmatch(r"-?\d{1,3}([,.' ]\d{3})+([.,]\d+)?", value):
+        message = "expected a number: write it without thousands separators (3308, not 3,308)"
+    elif kind == "type-error" and isinstance(value, str) and value.strip().endswith("%"):
+        message = "expected a number: write it without the % sign (the unit column says what it counts)"
     elif kind == "type-error":
         expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}
         field_type = getattr(err, "field_type", "") or ""
@@ -207,8 +214,6 @@ def _from_frictionless(err, path: str) -> DataError:
     elif kind == "unique-error":
         message = "duplicate value (must be unique)"
     elif kind == "foreign-key":
-        import re
-
         match = re.search(r'for (.+?): values? (.+?) not found in the lookup table "(\w+)"', note or "")
         if match:
             column = ", ".join(re.findall(r'"([^"]+)"', match.group(1)))
@@ -224,10 +229,19 @@ def _from_frictionless(err, path: str) -> DataError:
     return DataError(message, file=path, row=row, column=column, value=value)
 
 
+DATE_PATTERN = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+PATTERN_WORDS = {  # what each pattern of the data package asks for, in words
+    DATE_PATTERN: "write a date as YYYY-MM-DD, or YYYY-MM or YYYY when the source gives no day",
+    "^(LM|CMM)(19|20)[0-9]{2}$": "write an edition as LM2015 (Landmine Monitor) or CMM2015 (Cluster Munition Monitor)",
+    "^https?://.+$": "a source must be a web address starting with http:// or https://",
+    "^[0-9]{4}(-[0-9]{4})?$": "write a period as a year (2015) or a range of years (2012-2015)",
+    "^G[1-4]\\.I[0-9]{2}$": "write an indicator as in data/indicators.csv, e.g. G4.I03",
+    "^[A-Z]{3}$": "write a country as its three-letter code (KHM) or its name",
+}
+
+
 def _constraint_words(note: str) -> str:
     """'constraint "minimum" is "0"' -> 'must be at least 0'."""
-    import re
-
     match = re.match(r'constraint "(\w+)" is "(.*)"', note or "", flags=re.S)
     if not match:
         return note or "breaks a constraint"
@@ -235,7 +249,7 @@ def _constraint_words(note: str) -> str:
     return {
         "minimum": f"must be at least {value}",
         "maximum": f"must be at most {value}",
-        "pattern": f"does not match the pattern {value}",
+        "pattern": PATTERN_WORDS.get(value, f"does not match the pattern {value}"),
         "enum": f"not one of the allowed values {value}",
         "required": "a value is required",
         "unique": "duplicate value (must be unique)",

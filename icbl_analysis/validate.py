@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .countries import lookup_name
+from .countries import did_you_mean, lookup_name
 from .errors import DataError
 from .paths import data_dir as resolve_data_dir
 from .read import check_header, merge, read_table
@@ -72,10 +72,18 @@ def validate_folder(folder: str | Path | None = None, partial: bool = False, mer
     return problems
 
 
+SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".tsv", ".txt")
+
+
 def _stray_files(root: Path, partial: bool) -> list[DataError]:
     """CSV files no table of the package is called: a misspelt name would otherwise be ignored."""
     known = {r["path"] for r in schema.descriptor()["resources"]}
     problems = []
+    for path in sorted(p for p in root.iterdir() if p.suffix.lower() in SPREADSHEETS):
+        close = get_close_matches(path.stem + ".csv", sorted(known), n=1, cutoff=0.6)
+        if close:
+            problems.append(DataError(f"a spreadsheet, which is not read: save it as 'CSV UTF-8' named {close[0]}",
+                                      file=str(path)))  # fmt: skip
     for path in sorted(root.glob("*.csv")):
         if path.name in known:
             continue
@@ -126,7 +134,7 @@ def _in_our_words(problems: list[DataError]) -> list[DataError]:
                 continue
             seen.add((p.file, p.row, p.column))
             p = DataError(
-                "unknown country or area: neither a code nor a name in data/countries.csv",
+                f"unknown country or area: neither a code nor a name in data/countries.csv{did_you_mean(p.value)}",
                 file=p.file,
                 row=p.row,
                 column=p.column,

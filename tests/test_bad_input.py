@@ -89,7 +89,7 @@ FOLDER_CASES = [
         "script as source",
         {"monitor_facts.csv": FACTS + fact(url="javascript:alert(1)")},
         1,
-        "does not match the pattern",
+        "a source must be a web address starting with http:// or https://",
     ),
     ("missing quote", {"monitor_facts.csv": FACTS + fact(quote="")}, 1, "quote"),
     (
@@ -160,7 +160,7 @@ FOLDER_CASES = [
         "bad clearance date",
         {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2012/05,,,https://x.org,q,\n"},
         1,
-        "does not match the pattern",
+        "write a date as YYYY-MM-DD, or YYYY-MM or YYYY",
     ),
     (
         "negative stockpile",
@@ -184,7 +184,7 @@ FOLDER_CASES = [
         "unknown indicator pattern",
         {"researcher_indicators.csv": RESEARCHER + "G9.I99,2011,100,visits,web,\n"},
         1,
-        "does not match the pattern",
+        "write an indicator as in data/indicators.csv",
     ),
     (
         "indicator not in the plan",
@@ -208,6 +208,30 @@ FOLDER_CASES = [
         "not one of the allowed values",
     ),
     ("empty folder", {}, 1, "no table of the data package"),
+    # what a spreadsheet does to a table
+    (
+        "semicolons",
+        {"monitor_facts.csv": FACTS.replace(",", ";") + fact().replace(",", ";")},
+        1,
+        "separated by semicolons",
+    ),
+    ("tabs", {"monitor_facts.csv": FACTS.replace(",", "\t") + fact().replace(",", "\t")}, 1, "separated by tabs"),
+    ("thousands separator", {"monitor_facts.csv": FACTS + fact(value='"3,308"')}, 1, "without thousands separators"),
+    (
+        "percent sign",
+        {"monitor_facts.csv": FACTS + fact("article7_reporting_rate", unit="percent", value="45%")},
+        1,
+        "without the % sign",
+    ),
+    (
+        "a workbook beside the tables",
+        {"monitor_facts.xlsx": b"PK\x03\x04workbook"},
+        1,
+        "save it as 'CSV UTF-8' named monitor_facts.csv",
+    ),
+    ("edition in lower case", {"monitor_facts.csv": FACTS + fact(edition="lm2016")}, 1, "write an edition as LM2015"),
+    ("UTF-16 export", {"monitor_facts.csv": (FACTS + fact()).encode("utf-16")}, 1, "UTF-16 text, not UTF-8"),
+    ("misspelt country", {"monitor_facts.csv": FACTS + fact(place="Cambodja")}, 1, "did you mean Cambodia (KHM)?"),
 ]
 ACCEPTED = [
     ("a UTF-8 byte-order mark", {"monitor_facts.csv": "\ufeff" + FACTS + fact(period="2025", edition="LM2026", value="7")}),
@@ -215,6 +239,7 @@ ACCEPTED = [
     ("names where codes are expected", {"monitor_facts.csv": FACTS + fact("casualties_total", place="Lao PDR", period="2025", edition="LM2026", value="41")}),
     ("a new metric of one's own", {"metrics.csv": METRICS + "va_people_reached,casualties,country,People reached\n",
                                    "monitor_facts.csv": FACTS + fact("va_people_reached", place="KHM", value="120")}),
+    ("a name with a typographic apostrophe", {"monitor_facts.csv": FACTS + fact("casualties_total", place="Côte d’Ivoire", period="2025", edition="LM2026", value="3")}),
 ]  # fmt: skip
 
 
