@@ -11,6 +11,9 @@ from .errors import DataError
 
 # Each command imports what it needs when it runs: `import papermill` alone costs about two seconds,
 # which `icbl-review validate` or `states-parties` should not pay.
+# jsonschema (imported by nbformat) builds the grammars of an optional URI-syntax checker when it is
+# installed, 1.3 s at every start; nothing this command runs checks URI formats with it, so it does without.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def _annual(args) -> int:

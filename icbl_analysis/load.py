@@ -49,6 +49,15 @@ class ReviewData:
     folder: Path
     user_dir: Path | None
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: tuple, compute):
+        """`compute()` once per key for these tables (statuses on a date are asked for again and again);
+        a copy each time, so a caller may change what it gets. The tables themselves are read-only."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        found = self.memo[key]
+        return found.copy() if hasattr(found, "copy") else found
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -82,12 +91,22 @@ def load_data(data_dir=None, user_dir=None) -> ReviewData:
     return cached if cached is not None else _load_cached(folder, user)
 
 
+_RUN_CACHE: dict[tuple, ReviewData] = {}
+
+
 def _from_run_cache(folder: str, user: str | None) -> ReviewData | None:
+    """The run's tables, read once per kernel: the notebooks a warm kernel runs one after the other share
+    them and what was computed from them."""
     path = os.environ.get("ICBL_DATA_CACHE")
     if not path or not Path(path).exists():
         return None
-    with open(path, "rb") as fh:
-        saved = pickle.load(fh)
-    if saved["folder"] != folder or saved["user_dir"] != user:
-        return None
-    return ReviewData(Path(folder), Path(user) if user else None, saved["tables"])
+    stat = Path(path).stat()
+    key = (path, stat.st_mtime_ns, stat.st_size, folder, user)
+    if key not in _RUN_CACHE:
+        with open(path, "rb") as fh:
+            saved = pickle.load(fh)
+        if saved["folder"] != folder or saved["user_dir"] != user:
+            return None
+        _RUN_CACHE.clear()  # one run at a time
+        _RUN_CACHE[key] = ReviewData(Path(folder), Path(user) if user else None, saved["tables"])
+    return _RUN_CACHE[key]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from . import facts as F
 from .paths import outputs_dir
@@ -41,9 +41,11 @@ class Output:
         if fig is None:
             display(Markdown(f"*{empty}*"))
             return
-        charts.save(fig, data, name, self.folder / "charts")
+        paths = charts.save(fig, data, name, self.folder / "charts")
         self.figures.append(name)
-        display(fig)
+        # the report shows the saved PNG itself, at the figure's size: drawing it once more for the notebook
+        # (as display(fig) does) would cost as much as saving it
+        display(Image(data=paths["png"].read_bytes(), width=round(fig.get_figwidth() * fig.dpi)))
         plt.close(fig)
 
     def table(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 
@@ -199,6 +200,19 @@ def _has_clearance_obligation(rec: StateRecord, on: date) -> bool:
         if e.undated or e.possible_from is None or e.possible_from <= on:
             return True
     return False
+
+
+def history(data, treaty: str, kind: str, on) -> pd.DataFrame:
+    """Every `kind` ("clearance" or "stockpile") obligation under `treaty` and its position on `on`, from the
+    tables of `data` (a ReviewData), computed once per date."""
+    func, table = (
+        (clearance_history, data.clearance_events)
+        if kind == "clearance"
+        else (stockpile_history, data.stockpile_events)
+    )
+    return data.cached(
+        ("history", treaty, kind, on), partial(func, data.treaty_events, table, treaty, on, data.meetings)
+    )
 
 
 def clearance_history(

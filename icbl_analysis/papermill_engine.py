@@ -24,11 +24,12 @@ class WarmKernelEngine(NBClientEngine):
         execution_timeout=None,
         **kwargs,
     ):
-        from .kernels import reset, warm_kernel  # here: papermill imports this module while it loads
+        from .kernels import keep_client, reset, warm_client, warm_kernel  # here: papermill imports us as it loads
 
         km = warm_kernel()
-        if km.has_kernel:
-            reset(km)
+        kc = warm_client() if km.has_kernel else None
+        if kc is not None:
+            reset(kc)
         kwargs = remove_args(["input_path", "timeout", "startup_timeout", "km"], **kwargs)
         final = merge_kwargs(
             kwargs,
@@ -39,4 +40,9 @@ class WarmKernelEngine(NBClientEngine):
             stdout_file=stdout_file,
             stderr_file=stderr_file,
         )
-        return PapermillNotebookClient(nb_man, km=km, **final).execute()
+        client = PapermillNotebookClient(nb_man, km=km, **final)
+        client.kc = kc  # None on the first notebook: the client starts the kernel and connects
+        try:
+            return client.execute()
+        finally:
+            keep_client(client.kc)

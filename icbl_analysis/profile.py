@@ -42,6 +42,11 @@ class Profile:
     def membership(self) -> pd.DataFrame:
         """Both treaties: status on the review date, dates of signature, deposit and entry into force; the
         deadlines only where the state has a recorded obligation."""
+        if "_membership" not in self.__dict__:
+            self.__dict__["_membership"] = self._membership()
+        return self.__dict__["_membership"].copy()
+
+    def _membership(self) -> pd.DataFrame:
         rows = []
         owed = (
             set(self.obligations()["treaty"] + "/" + self.obligations()["obligation"])
@@ -49,7 +54,7 @@ class Profile:
             else set()
         )
         for treaty in ("MBT", "CCM"):
-            table = treaties.status_table(self.data.treaty_events, treaty, self.on).set_index("iso3")
+            table = treaties.status_of(self.data, treaty, self.on).set_index("iso3")
             if self.iso3 not in table.index:
                 rows.append({"treaty": treaty, "status": "not_party"})
                 continue
@@ -71,11 +76,16 @@ class Profile:
         return pd.DataFrame(rows)
 
     def obligations(self) -> pd.DataFrame:
+        """Every clearance and stockpile obligation of this state under either treaty, on the review date."""
+        if "_obligations" not in self.__dict__:
+            self.__dict__["_obligations"] = self._obligations()
+        return self.__dict__["_obligations"].copy()
+
+    def _obligations(self) -> pd.DataFrame:
         frames = []
         for treaty in ("MBT", "CCM"):
-            for kind, table in KINDS:
-                func = obligations.clearance_history if kind == "clearance" else obligations.stockpile_history
-                hist = func(self.data.treaty_events, getattr(self.data, table), treaty, self.on, self.data.meetings)
+            for kind, _ in KINDS:
+                hist = obligations.history(self.data, treaty, kind, self.on)
                 if len(hist) and self.iso3 in set(hist["iso3"]):
                     frames.append(hist[hist["iso3"] == self.iso3].assign(obligation=kind))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

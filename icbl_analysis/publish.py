@@ -8,6 +8,7 @@ import base64
 import csv
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -59,12 +60,19 @@ def _toc(nb) -> list[tuple[int, str, str]]:
     return items
 
 
-def notebook_to_html(executed: Path, target: Path, name: str, params: dict, result: dict, goal_titles=None) -> Path:
-    """An HTML report without code cells, with the parameters, provenance and a table of contents on top."""
+@lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """One exporter per process: building one compiles its templates, which costs more than a profile."""
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    return exporter
+
+
+def notebook_to_html(executed: Path, target: Path, name: str, params: dict, result: dict, goal_titles=None) -> Path:
+    """An HTML report without code cells, with the parameters, provenance and a table of contents on top."""
+    exporter = _exporter()
     nb = nbformat.read(executed, as_version=4)
     nb.metadata.pop("papermill", None)
     nb.cells = [c for c in nb.cells if "about-this-notebook" not in c.metadata.get("tags", [])]

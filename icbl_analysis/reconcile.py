@@ -41,7 +41,7 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         parties = treaties.states_parties(data.treaty_events, treaty, on)
         return Derived(len(parties), sorted(parties["iso3"]), treaties.undetermined(data.treaty_events, treaty, on))
     if measure in ("art5_obligation", "art4_obligation", "art5_states_with_extensions"):
-        hist = obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on, data.meetings)
+        hist = obligations.history(data, treaty, "clearance", on)
         wanted = (
             ("extended",) if measure == "art5_states_with_extensions" else ("pending", "extended", "missed_outstanding")
         )
@@ -66,7 +66,7 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         ext = obligations.extension_events(data.clearance_events, treaty, data.meetings).dropna(subset=["decided"])
         ever = set(ext.loc[ext["decided"] <= on, "iso3"])
         if measure == "art5_obligation_ever_extended":
-            hist = obligations.clearance_history(data.treaty_events, data.clearance_events, treaty, on, data.meetings)
+            hist = obligations.history(data, treaty, "clearance", on)
             open_now = set(hist.loc[hist["status"].isin(["pending", "extended", "missed_outstanding"]), "iso3"])
             ever &= open_now
         return Derived(len(ever), sorted(ever), [])
@@ -80,14 +80,14 @@ def derive(data, measure: str, treaty: str | None, on: date) -> Derived:
         undated = sorted(set(ext.loc[ext["decided"].isna(), "iso3"]))
         return Derived(len(dated), sorted(dated["iso3"]), undated)
     if measure in ("stockpile_completed", "stockpile_holding"):
-        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
+        hist = obligations.history(data, treaty, "stockpile", on)
         wanted = COMPLETED if measure == "stockpile_completed" else ("pending", "extended", "missed_outstanding")
         return _from_status(hist, wanted)
     if measure == "stockpile_missed_outstanding":
-        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
+        hist = obligations.history(data, treaty, "stockpile", on)
         return _from_status(hist, ("missed_outstanding",))
     if measure in ("stockpile_completed_before_treaty_in_force", "stockpile_completed_since_treaty_in_force"):
-        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
+        hist = obligations.history(data, treaty, "stockpile", on)
         done = hist[hist["status"].isin(COMPLETED)] if len(hist) else hist
         before = done["completed"].map(lambda d: d < treaties.rules(treaty).in_force) if len(done) else []
         chosen = done[before] if measure.endswith("before_treaty_in_force") else done[[not b for b in before]]

@@ -125,9 +125,7 @@ class Review:
 
     def obligations(self, treaty: str = "MBT", kind: str = "clearance") -> pd.DataFrame:
         """Every obligation of `kind` (clearance or stockpile) under `treaty` on the review date."""
-        func = obligations.clearance_history if kind == "clearance" else obligations.stockpile_history
-        table = self.data.clearance_events if kind == "clearance" else self.data.stockpile_events
-        return func(self.data.treaty_events, table, treaty, self.on, self.data.meetings)
+        return obligations.history(self.data, treaty, kind, self.on)
 
     def membership_changes(self) -> pd.DataFrame:
         rows = []

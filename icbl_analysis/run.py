@@ -21,7 +21,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from tqdm import tqdm
 from . import obligations, publish, treaties
 from .countries import country_table, to_iso3
 from .errors import DataError
+from .fingerprints import code_hash, data_hashes, file_hash
 from .kernels import run_and_render
 from .load import load_data
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
@@ -55,16 +55,6 @@ class RunResult:
     @property
     def failed(self) -> list[dict]:
         return [r for r in self.results if r["outcome"] != "ok"]
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def data_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every table and the descriptor in a data folder."""
-    files = sorted(folder.glob("*.csv")) + sorted(folder.glob("datapackage.json"))
-    return {p.name: file_hash(p) for p in files}
 
 
 def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebooks) -> Path:
@@ -112,18 +102,6 @@ def _input_key(name: str, params: dict, hashes: dict) -> str:
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """The package's own code and templates: a change there reruns every notebook."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".j2", ".css") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def run_annual(

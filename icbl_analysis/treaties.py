@@ -239,6 +239,11 @@ def status_on(member: pd.Series | dict, on) -> str:
     return "not_party"
 
 
+def status_of(data, treaty: str, on) -> pd.DataFrame:
+    """`status_table` of the treaty events of `data` (a ReviewData), computed once per date."""
+    return data.cached(("status", treaty, on), lambda: status_table(data.treaty_events, treaty, on))
+
+
 def status_table(events: pd.DataFrame, treaty: str, on) -> pd.DataFrame:
     """`membership` plus each state's status on the date `on`."""
     table = membership(events, treaty)

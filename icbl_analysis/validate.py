@@ -13,8 +13,6 @@ import hashlib
 import os
 from datetime import date
 from difflib import get_close_matches
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +20,7 @@ import pandas as pd
 from . import schema
 from .countries import did_you_mean, lookup_name
 from .errors import DataError
+from .fingerprints import code_hash
 from .paths import data_dir as resolve_data_dir
 from .read import check_header, merge, read_table
 from .schema import USER_TABLES
@@ -36,7 +35,7 @@ def validate_folder(folder: str | Path | None = None, partial: bool = False, mer
     if not root.is_dir():
         return [DataError("the data folder does not exist, or is not a folder", file=str(root))]
     key = _folder_key(root, partial, merging)
-    if key in _VALID:
+    if _known_valid(key):  # these very files passed these very checks before
         return []
     problems = _stray_files(root, partial)
     present = []
@@ -154,7 +153,7 @@ def _metrics_for(root: Path, partial: bool) -> pd.DataFrame:
 
 
 def _folder_key(root: Path, partial: bool, merging: bool = True) -> str:
-    digest = hashlib.sha256(f"{partial}|{merging}|{_code_version()}".encode())
+    digest = hashlib.sha256(f"{partial}|{merging}|{code_hash()}".encode())
     digest.update(schema.descriptor().__repr__().encode())
     for path in sorted(root.glob("*.csv")):
         digest.update(path.name.encode())
@@ -163,14 +162,6 @@ def _folder_key(root: Path, partial: bool, merging: bool = True) -> str:
         except OSError:
             digest.update(b"unreadable")  # the checks below say what is wrong with it
     return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    try:
-        return metadata.version("icbl-analysis")
-    except metadata.PackageNotFoundError:
-        return "dev"
 
 
 _VALID: set[str] = set()

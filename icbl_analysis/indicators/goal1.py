@@ -44,7 +44,7 @@ def _stockpile_completed(data, treaty: str, years):
     rows = []
     for year in years:
         on = date(year, 12, 31)
-        hist = obligations.stockpile_history(data.treaty_events, data.stockpile_events, treaty, on, data.meetings)
+        hist = obligations.history(data, treaty, "stockpile", on)
         done = hist[hist["status"].isin(obligations.COMPLETED)] if len(hist) else hist
         late = hist[hist["status"] == "missed_outstanding"] if len(hist) else hist
         open_ = hist[hist["status"] == "undetermined"] if len(hist) else hist
