@@ -1,12 +1,21 @@
-"""PDFs of the HTML reports and slides, printed offline by a headless Chromium (or Chrome, or Edge)."""
+"""PDFs of the HTML reports and slides, printed offline by one headless Chromium (or Chrome, or Edge).
+
+One browser prints every page of a run, a few tabs at a time, through the DevTools protocol: starting a
+browser costs more than printing a report, and a run of every country profile prints two hundred pages.
+The page's own print CSS decides the paper (A4 for reports, 1920 x 1080 for slides).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import contextlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CANDIDATES = [
@@ -30,9 +39,13 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
+    "--disable-extensions",
     "--no-first-run",
-    "--no-pdf-header-footer",
+    "--remote-debugging-port=0",
 ]
+PRINT = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
+PAGE_TIMEOUT = 180  # seconds for one page to load and print
+START_TIMEOUT = 30
 
 
 def browser() -> str | None:
@@ -45,34 +58,144 @@ def browser() -> str | None:
     return None
 
 
-def print_page(exe: str, html: Path) -> Path | None:
-    """One page to PDF beside it; None when the browser produced nothing."""
-    target = html.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="icbl-chromium-") as profile:
-        try:
-            subprocess.run(
-                [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}", html.resolve().as_uri()],
-                capture_output=True,
-                timeout=180,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-    return target if target.exists() and target.stat().st_size > 0 else None
-
-
-def print_all(pages: list[Path], jobs: int = 2) -> list[str]:
-    """Print every page; returns notes for the run's summary (skipped, failed)."""
+def print_all(pages: list[Path], jobs: int = 4) -> list[str]:
+    """Print every page to a PDF beside it; returns notes for the run's summary (skipped, failed)."""
+    if not pages:
+        return []
     exe = browser()
     if exe is None:
         return [
             "PDFs skipped: no Chromium, Chrome or Edge found (on Debian or Ubuntu: sudo apt install chromium; "
             "or set ICBL_CHROMIUM to the browser's path)"
         ]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        printed = list(pool.map(lambda p: print_page(exe, p), pages))
-    return [
-        f"PDF of {p.name} failed: the browser wrote no PDF (a full disk? a browser crash?); the HTML is complete"
-        for p, done in zip(pages, printed, strict=True)
-        if done is None
-    ]
+    with tempfile.TemporaryDirectory(prefix="icbl-chromium-") as profile:
+        proc = subprocess.Popen(
+            [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            endpoint = _devtools_endpoint(proc)
+            if endpoint is None:
+                return [f"PDFs skipped: the browser {exe} did not start (it printed no DevTools address)"]
+            failed = asyncio.run(_print_pages(endpoint, pages, jobs))
+        finally:
+            _stop(proc)
+    return [f"PDF of {p.name} failed: {why}; the HTML is complete" for p, why in failed]
+
+
+def _devtools_endpoint(proc: subprocess.Popen) -> str | None:
+    """The browser's DevTools WebSocket address, from the line it prints on start."""
+    found: list[str] = []
+
+    def read() -> None:
+        for raw in proc.stderr:
+            match = re.search(rb"DevTools listening on (ws://\S+)", raw)
+            if match:
+                found.append(match.group(1).decode())
+                break
+        for _ in proc.stderr:  # keep draining, or the browser blocks on a full pipe
+            pass
+
+    import threading
+
+    threading.Thread(target=read, daemon=True, name="chromium-stderr").start()
+    for _ in range(START_TIMEOUT * 10):
+        if found or proc.poll() is not None:
+            break
+        threading.Event().wait(0.1)
+    return found[0] if found else None
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class DevTools:
+    """A minimal DevTools-protocol client: commands answered by id, events collected per session."""
+
+    def __init__(self, socket):
+        self.socket, self.next_id = socket, 0
+        self.replies: dict[int, asyncio.Future] = {}
+        self.loaded: dict[str, asyncio.Future] = {}
+        self.reader = asyncio.ensure_future(self._read())
+
+    async def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        reply = self.replies[self.next_id] = asyncio.get_running_loop().create_future()
+        await self.socket.write_message(json.dumps(message))
+        answer = await reply
+        if "error" in answer:
+            raise RuntimeError(f"{method}: {answer['error'].get('message', answer['error'])}")
+        return answer.get("result", {})
+
+    async def _read(self) -> None:
+        while True:
+            raw = await self.socket.read_message()
+            if raw is None:  # the browser closed the connection
+                for future in [*self.replies.values(), *self.loaded.values()]:
+                    if not future.done():
+                        future.set_exception(RuntimeError("the browser closed the connection"))
+                return
+            message = json.loads(raw)
+            if "id" in message and message["id"] in self.replies:
+                self.replies.pop(message["id"]).set_result(message)
+            elif message.get("method") == "Page.loadEventFired":
+                future = self.loaded.get(message.get("sessionId"))
+                if future and not future.done():
+                    future.set_result(True)
+
+
+async def _print_pages(endpoint: str, pages: list[Path], jobs: int) -> list[tuple[Path, str]]:
+    from tornado.websocket import websocket_connect  # tornado comes with Jupyter
+
+    socket = await websocket_connect(endpoint, max_message_size=1 << 30)
+    tools = DevTools(socket)
+    tabs = asyncio.Semaphore(max(1, jobs))
+    failed: list[tuple[Path, str]] = []
+
+    async def one(page: Path) -> None:
+        async with tabs:
+            try:
+                await asyncio.wait_for(_print_one(tools, page), PAGE_TIMEOUT)
+            except Exception as exc:  # noqa: BLE001 - a page that fails is reported, the others go on
+                failed.append((page, str(exc) or type(exc).__name__))
+
+    try:
+        await asyncio.gather(*(one(p) for p in pages))
+    finally:
+        socket.close()
+        tools.reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await tools.reader
+    return sorted(failed)
+
+
+async def _print_one(tools: DevTools, page: Path) -> None:
+    target = (await tools.call("Target.createTarget", {"url": "about:blank"}))["targetId"]
+    try:
+        session = (await tools.call("Target.attachToTarget", {"targetId": target, "flatten": True}))["sessionId"]
+        tools.loaded[session] = asyncio.get_running_loop().create_future()
+        await tools.call("Page.enable", session=session)
+        await tools.call("Page.navigate", {"url": page.resolve().as_uri()}, session)
+        await tools.loaded[session]
+        del tools.loaded[session]
+        printed = await tools.call("Page.printToPDF", PRINT, session)
+        data = base64.b64decode(printed["data"])
+        if not data:
+            raise RuntimeError("the browser wrote an empty PDF")
+        partial = page.with_suffix(".pdf.partial")
+        partial.write_bytes(data)
+        partial.replace(page.with_suffix(".pdf"))
+    finally:
+        with contextlib.suppress(Exception):
+            await tools.call("Target.closeTarget", {"targetId": target})

@@ -31,7 +31,7 @@ from . import obligations, publish, treaties
 from .countries import country_table, to_iso3
 from .errors import DataError
 from .fingerprints import code_hash, data_hashes, file_hash
-from .kernels import run_and_render
+from .kernels import prestart, run_and_render
 from .load import load_data
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
@@ -265,24 +265,29 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
     keys = {name: _input_key(notebook, base_params | extra, hashes) for name, notebook, extra in work}
     reuse = _reusable(target, keys) if only_changed else {}
     started = time.perf_counter()
+    phases: dict[str, float] = {}
     results: list[dict] = []
     try:
         cache = staging / "data-cache.pickle"
-        _write_cache(cache, folder, user_dir)
-        for name in reuse:
-            shutil.copytree(target / name, staging / name)
-            shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
-            shutil.copy2(target / f"{name}.html", staging / f"{name}.html")
-            results.append(dict(reuse[name], reused=True))
         to_run = [job for job in work if job[0] not in reuse]
-        results += _execute_all(to_run, base_params, staging, jobs or os.cpu_count() or 1, progress, cache)
+        with Workers(min(jobs or os.cpu_count() or 1, len(to_run)), cache, staging / "logs") as workers:
+            _write_cache(cache, folder, user_dir)  # while the workers start their kernels
+            phases["data"] = time.perf_counter() - started
+            for name in reuse:
+                shutil.copytree(target / name, staging / name)
+                shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
+                shutil.copy2(target / f"{name}.html", staging / f"{name}.html")
+                results.append(dict(reuse[name], reused=True))
+            results += workers.run(to_run, base_params, staging, progress)
+        phases["notebooks"] = time.perf_counter() - started - phases["data"]
         for r in results:
             r["input_key"] = keys[r["notebook"]]
         cache.unlink(missing_ok=True)
         order = [name for name, _, _ in work]
         results.sort(key=lambda r: order.index(r["notebook"]))
         publish.publish_run(staging, results, base_params, pdf=pdf)
-        manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started)
+        phases["publish"] = time.perf_counter() - started - phases["data"] - phases["notebooks"]
+        manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started, phases)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     except BaseException:
         remove_folder(staging)
@@ -336,17 +341,32 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
     )
 
 
-def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progress: bool, cache: Path) -> list[dict]:
-    """Run every job in worker processes (each with a warm kernel), with one progress bar."""
-    if not work:
-        return []
-    os.environ["ICBL_DATA_CACHE"] = str(cache)
-    results = []
-    bar = tqdm(total=len(work), unit="notebook", disable=not progress, file=sys.stderr, leave=True)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=_watch_parent, initargs=(os.getpid(),))
-    try:
+class Workers:
+    """Worker processes, each with a warm kernel started as soon as the pool is (while the runner is still
+    writing the data cache), and one progress bar over the notebooks they run. Leaving the block by an
+    exception (Ctrl-C, SIGTERM, a full disk) stops every worker and kernel at once."""
+
+    def __init__(self, count: int, cache: Path, logs: Path):
+        self.count, self.cache, self.logs, self.pool = count, cache, logs, None
+
+    def __enter__(self) -> Workers:
+        if self.count < 1:
+            return self
+        os.environ["ICBL_DATA_CACHE"] = str(self.cache)  # before the fork: the kernels inherit it
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.count, initializer=_start_worker, initargs=(os.getpid(), str(self.logs))
+        )
+        self.pool.submit(int)  # the first task starts every worker, and so every kernel
+        return self
+
+    def run(self, work: list, base_params: dict, staging: Path, progress: bool) -> list[dict]:
+        """Run every (name, notebook, parameters) job; results in the order they finish."""
+        results: list[dict] = []
+        if not work:
+            return results
         futures = {
-            pool.submit(
+            self.pool.submit(
                 run_and_render,
                 str(notebooks_dir() / f"{notebook}.ipynb"),
                 str(_nb_out(staging, name)),
@@ -358,21 +378,23 @@ def _execute_all(work: list, base_params: dict, staging: Path, jobs: int, progre
             ): name
             for name, notebook, extra in work
         }
-        for future in as_completed(futures):
-            result = dict(future.result(), notebook=futures[future])
-            results.append(result)
-            bar.set_postfix_str(f"{result['notebook']} {result['outcome']}", refresh=False)
-            bar.update(1)
-    except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop every worker and kernel now, not when they finish
-        _stop_children()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    else:
-        pool.shutdown()
-    finally:
-        bar.close()
+        with tqdm(total=len(work), unit="notebook", disable=not progress, file=sys.stderr, leave=True) as bar:
+            for future in as_completed(futures):
+                result = dict(future.result(), notebook=futures[future])
+                results.append(result)
+                bar.set_postfix_str(f"{result['notebook']} {result['outcome']}", refresh=False)
+                bar.update(1)
+        return results
+
+    def __exit__(self, kind, exc, tb) -> None:
         os.environ.pop("ICBL_DATA_CACHE", None)
-    return results
+        if self.pool is None:
+            return
+        if kind is not None:
+            _stop_children()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            self.pool.shutdown()
 
 
 def _stop_children(grace: float = 5.0) -> None:
@@ -404,9 +426,9 @@ def _ended(proc: psutil.Process) -> bool:
         return True
 
 
-def _watch_parent(parent: int) -> None:
-    """In each worker: exit as soon as the runner is gone (killed, even with kill -9), and so do its kernels."""
-
+def _start_worker(parent: int, logs: str) -> None:
+    """In each worker: exit as soon as the runner is gone (killed, even with kill -9), and so do its kernels;
+    then start the warm kernel, so it is ready when the first notebook comes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the runner stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the runner's handler, inherited by the fork: just stop
 
@@ -417,6 +439,7 @@ def _watch_parent(parent: int) -> None:
             time.sleep(0.5)
 
     threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+    prestart(str(notebooks_dir()), Path(logs) / f"kernel-{os.getpid()}.log")
 
 
 def _archive(target: Path, root: Path) -> Path | None:
@@ -442,7 +465,7 @@ def _git_commit() -> str | None:
         return None
 
 
-def _manifest(year: int, params: dict, hashes: dict, results: list[dict], seconds: float) -> dict:
+def _manifest(year: int, params: dict, hashes: dict, results: list[dict], seconds: float, phases: dict) -> dict:
     packages = {}
     for name in ("icbl-analysis", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "jupyterlab"):
         try:
@@ -459,5 +482,6 @@ def _manifest(year: int, params: dict, hashes: dict, results: list[dict], second
         "data_files": hashes,
         "data_package": descriptor().get("name"),
         "seconds": round(seconds, 1),
+        "phases": {k: round(v, 1) for k, v in phases.items()},  # data cache, notebooks, reports and PDFs
         "notebooks": [{k: v for k, v in r.items() if k != "executed"} for r in results],
     }

@@ -3,6 +3,7 @@ half-written review, and the review that was there before untouched."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -17,9 +18,31 @@ import pytest
 RUNNER = [sys.executable, "-m", "icbl_analysis.cli"]
 
 
+STARTED: list[subprocess.Popen] = []
+
+
 def start(out: Path, *extra: str) -> subprocess.Popen:
     argv = RUNNER + ["annual", "--year", "2015", "--out", str(out), "--no-pdf", "--quiet", "--jobs", "2", *extra]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    STARTED.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running():
+    """Whatever a test does, or however it fails, no runner it started outlives it."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        family = []
+        with contextlib.suppress(psutil.Error):
+            family = psutil.Process(proc.pid).children(recursive=True)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        for p in family:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        proc.wait()
 
 
 def wait_for_kernels(proc: subprocess.Popen, timeout: float = 60) -> list[psutil.Process]:
