@@ -9,6 +9,7 @@ exits on its own when the process that started it dies (it watches its parent).
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
 import time
@@ -25,12 +26,13 @@ RESET = """
 import matplotlib.pyplot as _plt
 _plt.close("all")
 del _plt
-_ip = get_ipython()
+_ip, _name = get_ipython(), None
 for _name in [n for n in _ip.user_ns if not n.startswith("_") and n not in _ip.user_ns_hidden]:
     del _ip.user_ns[_name]
 _ip.history_manager.output_hist.clear()
 _ip.execution_count = 1  # each notebook numbers its cells from 1
 del _ip, _name
+__import__("icbl_analysis.load").load.forget_reads()
 """  # the previous notebook's names and figures go; imported modules (and their caches) stay
 ENGINE = "icbl-warm"
 WARM_IMPORTS = "import icbl_analysis.notebook"
@@ -46,7 +48,9 @@ class IPCKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
+        # no input history: kernels side by side would share (and lock) one history database, and each
+        # notebook numbering its cells from 1 would clash in it
+        cmd = [*super().format_kernel_cmd(extra_arguments), "--HistoryManager.enabled=False"]
         # the kernel watches this process and exits when it dies, even after kill -9
         return [*cmd, f"--IPKernelApp.parent_handle={os.getpid()}"] if os.name == "posix" else cmd
 
@@ -111,6 +115,17 @@ def prestart(cwd: str, log: Path) -> None:
         discard_kernel()
 
 
+def tables_read(kc) -> list[str] | None:
+    """The tables the notebook just run read (None when the kernel cannot say)."""
+    reply = run_sync(kc.execute_interactive)(
+        "", silent=True, user_expressions={"read": "__import__('icbl_analysis.load').load.tables_read()"}, timeout=60
+    )
+    found = reply["content"].get("user_expressions", {}).get("read", {})
+    if found.get("status") != "ok":
+        return None
+    return ast.literal_eval(found["data"]["text/plain"])
+
+
 def reset(kc) -> None:
     """Clear the previous notebook's variables and figures, keeping the imported modules."""
     reply = run_sync(kc.execute_interactive)(RESET, silent=True, store_history=False, timeout=60)
@@ -152,8 +167,9 @@ def run_notebook(source: str, target: str, parameters: dict, cwd: str, log: str 
             request_save_on_cell_execute=False,
         )
         outcome, error = "ok", ""
+        read = tables_read(_CLIENT) if _CLIENT is not None else None
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
-        outcome, error = "failed", _short_error(exc)
+        outcome, error, read = "failed", _short_error(exc), None
         discard_kernel()
     finally:
         if saved is not None:
@@ -165,6 +181,7 @@ def run_notebook(source: str, target: str, parameters: dict, cwd: str, log: str 
         "seconds": round(time.perf_counter() - start, 2),
         "error": error,
         "executed": target,
+        "tables_read": read,
     }
 
 

@@ -42,26 +42,49 @@ def load(name: str, data_dir=None, user_dir=None, mode: str = "merge") -> pd.Dat
     return frame.reset_index(drop=True)
 
 
+READ: set[str] = set()  # the tables read since forget_reads(): what a notebook's results depend on
+
+
+def forget_reads() -> None:
+    READ.clear()
+
+
+def tables_read() -> list[str]:
+    return sorted(READ)
+
+
 @dataclass
 class ReviewData:
-    """The validated tables a review works from (`data.monitor_facts`, `data.treaty_events`, ...)."""
+    """The validated tables a review works from (`data.monitor_facts`, `data.treaty_events`, ...).
+
+    Each table read is noted in READ (a value computed once and reused notes the tables it was computed
+    from), so the runner can tell which notebooks a changed table touches."""
 
     folder: Path
     user_dir: Path | None
     tables: dict[str, pd.DataFrame] = field(repr=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    memo_reads: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cached(self, key: tuple, compute):
         """`compute()` once per key for these tables (statuses on a date are asked for again and again);
         a copy each time, so a caller may change what it gets. The tables themselves are read-only."""
         if key not in self.memo:
-            self.memo[key] = compute()
+            outer = set(READ)
+            READ.clear()
+            try:
+                self.memo[key] = compute()
+            finally:
+                self.memo_reads[key] = set(READ)
+                READ.update(outer)
+        READ.update(self.memo_reads[key])
         found = self.memo[key]
         return found.copy() if hasattr(found, "copy") else found
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
+            READ.add(name)
             return tables[name]
         raise AttributeError(name)
 

@@ -188,6 +188,7 @@ def compute_review(
     data = data or load_data(data_dir or None, user_data_dir or None)
     years = range(baseline_year, review_year + 1)
     published_by = review_year + 1 if vintage == "first" else None
-    values = indicators.compute(data, years, vintage, published_by=published_by)
+    ids = None if goal is None else set(data.indicators.loc[data.indicators["goal"] == goal, "id"])
+    values = indicators.compute(data, years, vintage, ids=ids, published_by=published_by)
     rated = ratings.rate_all(values, data.indicators, baseline_year, review_year)
     return Review(data, goal, review_year, baseline_year, vintage, values, rated)

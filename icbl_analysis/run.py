@@ -37,7 +37,7 @@ from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
 from .read import read_table
 from .review import check_parameters
-from .schema import descriptor
+from .schema import TABLES, descriptor, resource
 from .validate import validate_folder
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
@@ -96,12 +96,25 @@ def _previous_manifest(target: Path) -> dict | None:
     return None
 
 
-def _input_key(name: str, params: dict, hashes: dict) -> str:
+def _input_key(name: str, params: dict, hashes: dict, tables: list[str] | None = None) -> str:
+    """What a notebook's results depend on: the notebook, its parameters, the package's code, and the data
+    files it read (`tables`; all of them when not known). Files outside the tables a review reads (the
+    country list, the descriptor) always count."""
+    if tables is not None:
+        read = {schema_path(t) for t in tables}
+        tabled = {schema_path(t) for t in TABLES} | {schema_path("metrics")}
+        hashes = {
+            k: v for k, v in hashes.items() if k.removeprefix("user/") in read or k.removeprefix("user/") not in tabled
+        }
     text = json.dumps(
         {"nb": file_hash(notebooks_dir() / f"{name}.ipynb"), "params": params, "data": hashes, "code": code_hash()},
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def schema_path(table: str) -> str:
+    return resource(table)["path"]
 
 
 def run_annual(
@@ -262,8 +275,8 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
     hashes = data_hashes(folder) | (
         {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
     )
-    keys = {name: _input_key(notebook, base_params | extra, hashes) for name, notebook, extra in work}
-    reuse = _reusable(target, keys) if only_changed else {}
+    notebooks = {name: (notebook, base_params | extra) for name, notebook, extra in work}
+    reuse = _reusable(target, notebooks, hashes) if only_changed else {}
     started = time.perf_counter()
     phases: dict[str, float] = {}
     results: list[dict] = []
@@ -281,7 +294,9 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
             results += workers.run(to_run, base_params, staging, progress)
         phases["notebooks"] = time.perf_counter() - started - phases["data"]
         for r in results:
-            r["input_key"] = keys[r["notebook"]]
+            if not r.get("reused"):
+                notebook, params = notebooks[r["notebook"]]
+                r["input_key"] = _input_key(notebook, params, hashes, r.get("tables_read"))
         cache.unlink(missing_ok=True)
         order = [name for name, _, _ in work]
         results.sort(key=lambda r: order.index(r["notebook"]))
@@ -302,15 +317,19 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
     return RunResult(year, target, results, archived)
 
 
-def _reusable(target: Path, keys: dict[str, str]) -> dict[str, dict]:
-    """Earlier results whose inputs (notebook, data, parameters, the package's code) are unchanged and whose
-    files are all still there; anything damaged or missing is simply run again."""
+def _reusable(target: Path, notebooks: dict[str, tuple], hashes: dict) -> dict[str, dict]:
+    """Earlier results whose inputs (notebook, parameters, the package's code, the data files it read) are
+    unchanged and whose files are all still there; anything damaged or missing is simply run again."""
     previous = _previous_manifest(target) or {}
     reuse = {}
     for entry in previous.get("notebooks", []):
         name = entry.get("notebook")
+        if name not in notebooks or entry.get("outcome") != "ok":
+            continue
+        notebook, params = notebooks[name]
+        key = _input_key(notebook, params, hashes, entry.get("tables_read"))
         files = [target / str(name), target / "notebooks" / f"{name}.ipynb", target / f"{name}.html"]
-        if entry.get("outcome") == "ok" and entry.get("input_key") == keys.get(name) and all(f.exists() for f in files):
+        if entry.get("input_key") == key and all(f.exists() for f in files):
             reuse[name] = entry
     return reuse
 

@@ -138,6 +138,46 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
     assert (out / "2015" / "goal3.html").exists()
 
 
+def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
+    from icbl_analysis.paths import BUNDLED_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, data)
+    out = tmp_path / "out"
+    first = run_annual(2015, data_dir=data, out_root=out, notebooks=["goal3", "goal4"], pdf=False, progress=False)
+    read = {r["notebook"]: r["tables_read"] for r in first.results}
+    assert "va_status" in read["goal3"] and "va_status" not in read["goal4"]
+    assert "campaign_statements" in read["goal4"] and "campaign_statements" not in read["goal3"]
+    assert "treaty_events" not in read["goal3"]  # goal 3's indicators come from the Monitor's figures alone
+
+    def rerun():
+        result = run_annual(2015, data_dir=data, out_root=out, notebooks=["goal3", "goal4"], only_changed=True,
+                            pdf=False, progress=False)  # fmt: skip
+        return {r["notebook"]: r.get("reused", False) for r in result.results}
+
+    va = data / "va_status.csv"
+    va.write_text(va.read_text(encoding="utf-8").replace("Victim assistance since 2015", "Victim assistance from 2015"))
+    assert rerun() == {"goal3": False, "goal4": True}
+    statements = data / "campaign_statements.csv"
+    lines = statements.read_text(encoding="utf-8").splitlines(keepends=True)
+    statements.write_text("".join(lines[:-1]), encoding="utf-8")  # a researcher removes the last row
+    assert rerun() == {"goal3": True, "goal4": False}
+    assert rerun() == {"goal3": True, "goal4": True}
+
+
+def test_values_computed_once_still_note_the_tables_they_came_from():
+    from icbl_analysis import obligations
+    from icbl_analysis.load import forget_reads, load_data, tables_read
+
+    data = load_data()
+    forget_reads()
+    obligations.history(data, "MBT", "clearance", __import__("datetime").date(2013, 12, 31))
+    first = tables_read()
+    forget_reads()
+    obligations.history(data, "MBT", "clearance", __import__("datetime").date(2013, 12, 31))  # from the memo
+    assert tables_read() == first and {"clearance_events", "treaty_events", "meetings"} <= set(first)
+
+
 def test_same_inputs_give_identical_charts(tmp_path):
     first = run_annual(2015, out_root=tmp_path / "a", notebooks=["goal1"], pdf=False, progress=False)
     second = run_annual(2015, out_root=tmp_path / "b", notebooks=["goal1"], pdf=False, progress=False)
@@ -272,6 +312,16 @@ def test_no_raw_names_where_a_reader_looks(run_2015):
         text = visible_text((run_2015.folder / f"{page}.html").read_text(encoding="utf-8"))
         found = [name for name in RAW_NAMES if name in text]
         assert found == [], (page, found)
+
+
+def test_reports_carry_no_stray_messages(run_2015):
+    """Nothing from the machinery (warnings, kernel messages, errors) lands in a report."""
+    for page in ["overview", "goal1", "goal2", "goal3", "goal4"]:
+        html = (run_2015.folder / f"{page}.html").read_text(encoding="utf-8")
+        assert "output_stderr" not in html and "output_error" not in html, page
+        text = visible_text(html)
+        assert not any(w in text for w in ("ERROR!", "Traceback", "Warning:", "warnings.warn")), page
+        assert "output_stdout" not in html, page  # nothing printed: every output is a chart, table or text
 
 
 def test_the_retreat_deck(run_2015):
