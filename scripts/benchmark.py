@@ -1,75 +1,189 @@
-"""Benchmark: the annual review (`icbl-review annual`) against a plain loop of `papermill` runs.
+"""Benchmark: the suite's runner against a plain loop of `papermill` commands, side by side.
 
-Both run the same notebooks with the same parameters, alternately, `--rounds` times; the script prints
-each time, the medians and the ratio. The runner also publishes HTML, index and slides (PDF off), so
-the comparison is conservative. Not a test: run it with `make benchmark`.
+- annual review: the five notebooks by a plain papermill loop, then by `icbl-review annual` (which also
+  writes the HTML reports, the index and the slides; no PDF), alternately, `--rounds` times;
+- country profiles: a plain papermill loop over three states, extrapolated to every state, against
+  `icbl-review profiles --countries all` (HTML and charts), and the same with PDFs;
+- reruns with `--only-changed` after one changed row, in a table one notebook reads and in one all read;
+- loading the bundled data in a fresh process, its checks remembered and not.
+
+Each line gives the wall time, the ratio to its baseline, and the peak memory of the process tree (the sum
+of resident memory of every process, sampled ten times a second). Not a test: `make benchmark`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
+SAMPLE_STATES = ["KHM", "COL", "FRA"]
 
 
-def plain_loop(year: int, out: Path) -> float:
+def timed(argv: list[str], cwd: Path = REPO, env: dict | None = None) -> tuple[float, float]:
+    """Run a command; its wall time in seconds and the peak memory of its process tree in MB."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+            except psutil.Error:
+                pass
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{err[-2000:]}")
+    return time.perf_counter() - start, peak[0]
+
+
+def papermill(notebook: str, out: Path, params: dict) -> list[str]:
+    argv = [str(BIN / "papermill"), str(REPO / "notebooks" / f"{notebook}.ipynb"), str(out), "--no-progress-bar"]
+    for key, value in params.items():
+        argv += ["-p", key, str(value)]
+    return argv
+
+
+def plain_annual(year: int, out: Path) -> tuple[float, float]:
     out.mkdir(parents=True)
-    start = time.perf_counter()
+    total, peak = 0.0, 0.0
     for name in NOTEBOOKS:
-        subprocess.run(
-            [
-                str(BIN / "papermill"),
-                str(REPO / "notebooks" / f"{name}.ipynb"),
-                str(out / f"{name}.ipynb"),
-                "-p",
-                "review_year",
-                str(year),
-                "-p",
-                "output_dir",
-                str(out / name),
-                "--no-progress-bar",
-            ],
-            check=True,
-            capture_output=True,
-            cwd=REPO / "notebooks",
+        seconds, mb = timed(
+            papermill(name, out / f"{name}.ipynb", {"review_year": year, "output_dir": out / name}), REPO / "notebooks"
         )
-    return time.perf_counter() - start
+        total, peak = total + seconds, max(peak, mb)
+    return total, peak
 
 
-def runner(year: int, out: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        [str(BIN / "icbl-review"), "annual", "--year", str(year), "--out", str(out), "--no-pdf", "--quiet"],
-        check=True,
-        capture_output=True,
-    )
-    return time.perf_counter() - start
+def plain_profiles(year: int, out: Path) -> tuple[float, float]:
+    out.mkdir(parents=True)
+    total, peak = 0.0, 0.0
+    for code in SAMPLE_STATES:
+        argv = papermill("country_profile", out / f"{code}.ipynb", {"country": code, "review_year": year,
+                                                                      "output_dir": out / code})  # fmt: skip
+        seconds, mb = timed(argv, REPO / "notebooks")
+        total, peak = total + seconds, max(peak, mb)
+    return total / len(SAMPLE_STATES), peak
+
+
+def review(*args: str) -> list[str]:
+    return [str(BIN / "icbl-review"), *args, "--quiet"]
+
+
+def manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def breakdown(run: dict) -> str:
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in run.get("phases", {}).items())
+    notebooks = run.get("notebooks", [])
+    executed = sum(n["seconds"] for n in notebooks if not n.get("reused"))
+    rendered = sum(n.get("render_seconds", 0) for n in notebooks if not n.get("reused"))
+    return (f"runner {run['seconds']:.1f} s: {phases}; notebooks executing {executed:.1f} s and rendering "
+            f"{rendered:.1f} s in all, over the workers")  # fmt: skip
+
+
+def load_times() -> tuple[float, float]:
+    """Seconds to load and check the bundled data in a fresh process: checks remembered, then not."""
+    code = ("import time; from icbl_analysis.load import load_data; t = time.perf_counter(); load_data(); "
+            "print(time.perf_counter() - t)")  # fmt: skip
+    warm = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    with tempfile.TemporaryDirectory() as empty:
+        env = dict(os.environ, XDG_CACHE_HOME=empty)
+        cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return warm, float(cold.stdout)
+
+
+def change_row(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", type=int, default=2015)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the annual comparison (median)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the profiles run with PDFs")
     args = parser.parse_args()
-    plain, ours = [], []
-    with tempfile.TemporaryDirectory() as tmp:
+    year = str(args.year)
+    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}; review year {year}")
+    subprocess.run([str(BIN / "icbl-review"), "validate"], check=True, capture_output=True)  # checks remembered
+    with tempfile.TemporaryDirectory(prefix="icbl-benchmark-") as tmp:
+        tmp = Path(tmp)
+        plain, ours, peaks, last = [], [], [0.0, 0.0], None
         for i in range(args.rounds):
-            plain.append(plain_loop(args.year, Path(tmp) / f"plain{i}"))
-            ours.append(runner(args.year, Path(tmp) / f"ours{i}"))
-            print(f"round {i + 1}: papermill loop {plain[-1]:6.1f}s   icbl-review annual {ours[-1]:6.1f}s", flush=True)
-    p, o = statistics.median(plain), statistics.median(ours)
-    print(
-        f"median: papermill loop {p:.1f}s, icbl-review annual {o:.1f}s -> {p / o:.2f}x faster "
-        f"({len(NOTEBOOKS)} notebooks, review year {args.year})"
-    )
+            seconds, mb = plain_annual(args.year, tmp / f"plain{i}")
+            plain.append(seconds)
+            peaks[0] = max(peaks[0], mb)
+            seconds, mb = timed(review("annual", "--year", year, "--out", str(tmp / f"ours{i}"), "--no-pdf"))
+            ours.append(seconds)
+            peaks[1] = max(peaks[1], mb)
+            last = manifest(tmp / f"ours{i}" / year)
+            print(f"  round {i + 1}: papermill loop {plain[-1]:5.1f} s, runner {ours[-1]:5.1f} s", flush=True)
+        p, o = statistics.median(plain), statistics.median(ours)
+        print(f"annual review, 5 notebooks (median of {args.rounds}):")
+        print(f"  plain papermill loop        {p:6.1f} s   peak {peaks[0]:5.0f} MB")
+        print(f"  icbl-review annual          {o:6.1f} s   peak {peaks[1]:5.0f} MB   {p / o:.1f}x")
+        print(f"  {breakdown(last)}")
+
+        per_state, mb_plain = plain_profiles(args.year, tmp / "plain-profiles")
+        seconds, mb = timed(review("profiles", "--countries", "all", "--year", year, "--out", str(tmp / "p"),
+                                   "--no-pdf"))  # fmt: skip
+        run = manifest(tmp / "p" / f"profiles-{year}")
+        states = len(run["notebooks"])
+        extrapolated = per_state * states
+        print(f"country profiles, {states} states:")
+        print(f"  plain papermill loop        {extrapolated:6.1f} s   peak {mb_plain:5.0f} MB   "
+              f"({per_state:.2f} s a state over {', '.join(SAMPLE_STATES)}, times {states})")  # fmt: skip
+        print(f"  icbl-review profiles        {seconds:6.1f} s   peak {mb:5.0f} MB   {extrapolated / seconds:.1f}x")
+        print(f"  {breakdown(run)}")
+        if not args.no_pdf:
+            seconds, mb = timed(review("profiles", "--countries", "all", "--year", year, "--out", str(tmp / "pp")))
+            printing = manifest(tmp / "pp" / f"profiles-{year}")["phases"].get("publish", 0)
+            print(f"  with PDFs                   {seconds:6.1f} s   peak {mb:5.0f} MB   {printing:.1f} s printing")
+
+        data, out = tmp / "data", tmp / "rerun"
+        shutil.copytree(REPO / "data", data)
+        rerun = review("annual", "--year", year, "--data", str(data), "--out", str(out), "--no-pdf", "--only-changed")
+        timed(rerun)
+        print("rerun with --only-changed after one changed row:")
+        for label, table, old, new in [
+            ("va_status (goal 3 reads it)", "va_status.csv", "assistance since 2015", "assistance from 2015"),
+            ("monitor_facts (every review reads it)", "monitor_facts.csv", "primary chapter page", "primary chapter"),
+        ]:  # fmt: skip
+            change_row(data / table, old, new)
+            seconds, _ = timed(rerun)
+            redone = [n["notebook"] for n in manifest(out / year)["notebooks"] if not n.get("reused")]
+            print(f"  {label:38} {seconds:5.1f} s, redid {', '.join(redone) or 'nothing'}")
+        seconds, _ = timed(rerun)
+        print(f"  {'nothing changed':38} {seconds:5.1f} s")
+
+    warm, cold = load_times()
+    print(f"loading the bundled data in a fresh process: {warm:.2f} s (checks remembered), {cold:.2f} s (checked)")
     return 0
 
 
