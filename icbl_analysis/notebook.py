@@ -7,6 +7,7 @@ A notebook cell reads like `fig, data = figures.indicator(review, "G1.I01")` the
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -14,6 +15,7 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from . import facts as F
+from .evidence import meeting_index, period_end
 from .paths import outputs_dir
 from .present import charts, tables, text
 from .present.words import md, status_word
@@ -284,6 +286,45 @@ def obligations_annex(review: Review, out: Output, parts: list[tuple[str, str]])
     for treaty, kind in parts:
         out.markdown(f"### {treaty} {kind} obligations on {review.on.day} {review.on:%B %Y}")
         out.table(review.obligations(treaty, kind), OBLIGATION_COLUMNS, name=f"obligations_{treaty.lower()}_{kind}")
+
+
+def _held(rows: pd.DataFrame, review: Review) -> pd.Series:
+    """When each row's meeting ended (its own date where it has one; a code like IS2012 gives the year's
+    end); None where nothing dates it."""
+    ends = {key: m.end for key, m in meeting_index(review.data.meetings).items()}
+
+    def when(r):
+        own = period_end(r.get("date")) if isinstance(r.get("date"), str) and r.get("date") else None
+        year = re.search(r"(19|20)\d\d", str(r["meeting"]))
+        return own or ends.get((r["treaty"], r["meeting"])) or (period_end(year.group(0)) if year else None)
+
+    return pd.Series([when(r) for r in rows.to_dict("records")], index=rows.index, dtype=object)
+
+
+def meeting_participation(review: Review, out: Output) -> None:
+    """Who took part in each treaty meeting from the baseline year to the review date, as the secretariats
+    and the campaign published (later meetings are left out)."""
+    table = review.data.meeting_participation.copy()
+    table["held"] = _held(table, review)
+    within = table["held"].map(lambda d: d is not None and review.baseline <= d.year and d <= review.on)
+    table = table[within.astype(bool)].sort_values(["held", "treaty"])
+    table["number"] = [
+        f"{q} {n}" if isinstance(q, str) and q else str(n)
+        for q, n in zip(table["qualifier"], table["count"], strict=True)
+    ]
+    columns = {"treaty": "Treaty", "meeting": "Meeting", "held": "Ended", "group": "Who", "number": "How many",
+               "quote": "The source says", "source_url": "Source"}  # fmt: skip
+    out.table(table, columns, name="meeting_participation")
+
+
+def campaign_statements(review: Review, out: Output) -> None:
+    """The statements the campaign published for the treaty meetings from the baseline year to the review date."""
+    table = review.data.campaign_statements.copy()
+    table["held"] = _held(table, review)
+    within = table["held"].map(lambda d: d is not None and review.baseline <= d.year and d <= review.on)
+    table = table[within.astype(bool)].sort_values(["held", "treaty"])
+    columns = {"treaty": "Treaty", "meeting": "Meeting", "held": "Date", "title": "Statement", "source_url": "Source"}
+    out.table(table, columns, name="campaign_statements")
 
 
 def va_evidence(review: Review, out: Output) -> None:

@@ -39,3 +39,10 @@ def test_people_words_and_readable_numbers():
 def test_markdown_from_data_is_never_live():
     assert md("[click](javascript:alert(1))") == "\\[click\\]\\(javascript:alert\\(1\\)\\)"
     assert "<img" not in md("<img src=x onerror=alert(1)>")
+
+
+def test_years_read_as_years_and_counts_with_separators():
+    from icbl_analysis.present.tables import readable
+
+    shown = readable(pd.DataFrame({"period": [2011], "year": [2015], "value": [3308.0], "count": [12000]}))
+    assert shown.iloc[0].tolist() == [2011, 2015, "3,308", "12,000"]

@@ -333,3 +333,14 @@ def test_the_retreat_deck(run_2015):
     assert "Key numbers of 2015" in titles and "Then and now: 2011 against 2015" in titles
     assert any(t.startswith("Goal 1 off track") for t in titles)  # the takeaway, written from the ratings
     assert any(t.startswith("Our counts against the published ones") and "0 open" in t for t in titles)
+
+
+def test_goal4_evidence_tables_stop_at_the_review_date(tmp_path):
+    result = run_annual(2013, out_root=tmp_path, notebooks=["goal4"], pdf=False, progress=False)
+    meetings = read_csv(result.folder / "goal4" / "meeting_participation.csv")
+    statements = read_csv(result.folder / "goal4" / "campaign_statements.csv")
+    assert meetings and statements
+    assert max(r["held"] for r in meetings) <= "2013-12-31" and min(r["held"] for r in meetings) >= "2011-01-01"
+    assert max(r["held"] for r in statements) <= "2013-12-31"
+    assert {"MBT/12MSP", "MBT/13MSP"} <= {f"{r['treaty']}/{r['meeting']}" for r in meetings}
+    assert "MBT/14MSP" not in {f"{r['treaty']}/{r['meeting']}" for r in meetings}  # held in December 2015

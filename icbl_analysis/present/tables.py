@@ -4,6 +4,7 @@ short links, status cells coloured. The same styled table shows in JupyterLab an
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from urllib.parse import urlparse
 
@@ -31,15 +32,18 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
             out[col] = out[col].map(lambda s: status_word(s) if s in _ENGINE_STATUSES else s)
         elif col == "measure":
             out[col] = out[col].map(lambda v: MEASURE_WORDS.get(v, str(v).replace("_", " ")))
+        elif col in ("quote", "note"):  # line breaks kept as markup in a stored page read as spaces
+            out[col] = out[col].map(lambda v: re.sub(r"\s*<br\s*/?>\s*", " ", v) if isinstance(v, str) else v)
         elif col in VALUE_COLUMNS:
             out[col] = out[col].map(lambda v: VALUE_WORDS.get(v, v) if isinstance(v, str) else v)
         elif out[col].map(lambda v: isinstance(v, date)).any():
             out[col] = out[col].map(day)
-        elif pd.api.types.is_numeric_dtype(out[col]) and col not in ("year", "goal"):
+        elif pd.api.types.is_numeric_dtype(out[col]) and col not in YEAR_LIKE:
             out[col] = out[col].map(lambda v: number(v, unit))
     return out
 
 
+YEAR_LIKE = {"year", "goal", "period", "review_year", "baseline_year"}  # numbers shown as written: 2011, not 2,011
 VALUE_COLUMNS = {"aspect", "group", "event", "instrument", "weapon", "actor_type", "obligation"}
 
 _ENGINE_STATUSES = {
@@ -72,7 +76,7 @@ def styled(frame: pd.DataFrame, columns: dict[str, str] | None = None, unit: str
     styler = styler.set_table_styles(
         [
             {"selector": "th", "props": [("text-align", "left"), ("vertical-align", "bottom")]},
-            {"selector": "td", "props": [("max-width", "32em"), ("overflow-wrap", "anywhere")]},
+            {"selector": "td", "props": [("max-width", "32em"), ("overflow-wrap", "break-word")]},
         ]
     )
     status_cols = [c for c in shown.columns if c in ("Status", "Outcome")]
