@@ -176,6 +176,38 @@ def _coverage(args) -> int:
     return 0
 
 
+def _diff(args) -> int:
+    from .diff import compare_editions, editions, latest_pair, write_memo
+    from .facts import EDITION_PATTERN
+    from .load import load_data
+    from .run import prepare_out
+
+    data = load_data(args.data, args.user_data)
+    facts = data.monitor_facts
+    old, new = args.from_edition, args.to_edition
+    if old is None and new is None:
+        old, new = latest_pair(facts, "CMM" if args.cmm else "LM")
+    elif old is None or new is None:
+        given = new or old
+        match = EDITION_PATTERN.match(str(given))
+        if not match:
+            raise DataError("an edition looks like LM2015 or CMM2016", column="--to" if new else "--from", value=given)
+        known = editions(facts, match.group(1))
+        if given not in known:
+            raise DataError(f"no figures of this edition in the data; editions with figures: {', '.join(known)}",
+                            column="--to" if new else "--from", value=given)  # fmt: skip
+        i = known.index(given)
+        if new and i == 0 or old and i == len(known) - 1:
+            raise DataError("no edition to compare it with", column="--to" if new else "--from", value=given)
+        old, new = (known[i - 1], new) if new else (old, known[i + 1])
+    diff = compare_editions(data, old, new)
+    root = prepare_out(args.out)
+    paths = write_memo(diff, root / "changes", archive=root / "archive" / "changes")
+    print(diff.summary())
+    print(f"memo: {paths['html']} (and {paths['md'].name}, {paths['csv'].name})")
+    return 0
+
+
 def _reconcile(args) -> int:
     from .load import load_data
     from .reconcile import reconcile, summary
@@ -299,6 +331,22 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in ("--data", "--user-data"):
         rec.add_argument(flag, **annual_options[flag])
     rec.set_defaults(func=_reconcile)
+
+    changes = sub.add_parser(
+        "diff", help="what changed between two Monitor editions: a memo (HTML, Markdown, CSV) in outputs/changes/"
+    )
+    changes.add_argument(
+        "--from", dest="from_edition", help="the older edition, e.g. LM2015 (default: the one before --to)"
+    )
+    changes.add_argument(
+        "--to", dest="to_edition", help="the newer edition, e.g. LM2016 (default: the one after --from)"
+    )
+    changes.add_argument(
+        "--cmm", action="store_true", help="with no editions named: the two latest Cluster Munition Monitors"
+    )
+    for flag in ("--data", "--user-data", "--out"):
+        changes.add_argument(flag, **annual_options[flag])
+    changes.set_defaults(func=_diff)
 
     build = sub.add_parser("build", help="rebuild the data tables from the collected batches in data/incoming/")
     build.add_argument("--data", help="a data folder with an incoming/ folder (default: the bundled data/)")

@@ -15,6 +15,7 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from . import facts as F
+from .errors import DataError
 from .evidence import meeting_index, period_end
 from .paths import outputs_dir
 from .present import charts, tables, text
@@ -325,6 +326,30 @@ def campaign_statements(review: Review, out: Output) -> None:
     table = table[within.astype(bool)].sort_values(["held", "treaty"])
     columns = {"treaty": "Treaty", "meeting": "Meeting", "held": "Date", "title": "Statement", "source_url": "Source"}
     out.table(table, columns, name="campaign_statements")
+
+
+def edition_changes(review: Review, out: Output) -> None:
+    """What the latest Landmine Monitor of the review revised in the one before: the revised figures and the
+    ratings that change, with the full memo (HTML, Markdown, CSV) saved beside the report."""
+    from .diff import compare_editions, latest_pair, write_memo
+    from .present.memo import sections
+
+    try:
+        old, new = latest_pair(review.data.monitor_facts, "LM", up_to=review.published_by)
+    except DataError:
+        out.markdown("*Fewer than two Landmine Monitor editions in the data: nothing to compare.*")
+        return
+    diff = compare_editions(review.data, old, new)
+    paths = write_memo(diff, out.folder / "changes")
+    where = paths["html"].relative_to(out.folder.parent).as_posix()
+    out.markdown(f"{diff.summary()} The full memo: [{md(paths['html'].name)}]({where}) (also as Markdown and CSV; "
+                 "`icbl-review diff` writes one for any two editions).")  # fmt: skip
+    title, sentence, table = sections(diff)[0]
+    out.markdown(f"**{md(title)}.** {md(sentence)}")
+    out.table(table, {c: c for c in table.columns})
+    title, sentence, table = sections(diff)[1]
+    out.markdown(f"**{md(title)}.** {md(sentence)}")
+    out.table(table, {c: c for c in table.columns})
 
 
 def va_evidence(review: Review, out: Output) -> None:

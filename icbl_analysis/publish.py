@@ -154,6 +154,10 @@ def _reports(staging: Path, results: list[dict], titles: dict[int, str]) -> list
                     {"label": t.stem.replace("_", " "), "href": f"{name}/{t.name}"}
                     for t in sorted(folder.glob("*.csv"))
                 ],
+                "memos": [
+                    {"label": f"What changed from {m.stem.replace('-', ' to ')}", "href": f"{name}/changes/{m.name}"}
+                    for m in sorted((folder / "changes").glob("*.html"))
+                ],
             }
         )
     return out

@@ -344,3 +344,14 @@ def test_goal4_evidence_tables_stop_at_the_review_date(tmp_path):
     assert max(r["held"] for r in statements) <= "2013-12-31"
     assert {"MBT/12MSP", "MBT/13MSP"} <= {f"{r['treaty']}/{r['meeting']}" for r in meetings}
     assert "MBT/14MSP" not in {f"{r['treaty']}/{r['meeting']}" for r in meetings}  # held in December 2015
+
+
+def test_the_overview_links_the_latest_edition_memo(run_2015):
+    memo = run_2015.folder / "overview" / "changes" / "LM2015-LM2016.html"
+    assert memo.exists() and (memo.with_suffix(".md")).exists()
+    assert 'href="overview/changes/LM2015-LM2016.html"' in (run_2015.folder / "overview.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="overview/changes/LM2015-LM2016.html"' in (run_2015.folder / "index.html").read_text(encoding="utf-8")
+    shown = visible_text((run_2015.folder / "overview.html").read_text(encoding="utf-8"))
+    assert "Landmine Monitor 2016 revised 4 of the figures collected from Landmine Monitor 2015" in shown

@@ -152,9 +152,13 @@ def revisions(series_first: pd.DataFrame, series_latest: pd.DataFrame, title: st
     )
     if not same:
         ax.plot(data["period"], data["latest"], marker="s", color=PALETTE["CCM"], lw=2, ls="--", label="latest edition")
+    many = len(periods) > 12  # a long run of years: fewer year labels, "no data" written upright
     for r in data.itertuples():
         if pd.isna(r.first_published) and pd.isna(r.latest):
-            ax.annotate("no data", (r.period, 0), ha="center", va="bottom", fontsize=8, color="#777777")
+            ax.annotate("no data", (r.period, 0), ha="center", va="bottom", fontsize=8, color="#777777",
+                        rotation=90 if many else 0)  # fmt: skip
+    if many:
+        ax.set_xticks(periods[:: -(-len(periods) // 12)])
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)

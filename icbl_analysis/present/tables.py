@@ -38,7 +38,7 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
             out[col] = out[col].map(lambda v: VALUE_WORDS.get(v, v) if isinstance(v, str) else v)
         elif out[col].map(lambda v: isinstance(v, date)).any():
             out[col] = out[col].map(day)
-        elif pd.api.types.is_numeric_dtype(out[col]) and col not in YEAR_LIKE:
+        elif pd.api.types.is_numeric_dtype(out[col]) and str(col).lower() not in YEAR_LIKE:
             out[col] = out[col].map(lambda v: number(v, unit))
     return out
 
@@ -82,7 +82,7 @@ def styled(frame: pd.DataFrame, columns: dict[str, str] | None = None, unit: str
     status_cols = [c for c in shown.columns if c in ("Status", "Outcome")]
     if status_cols:
         styler = styler.map(_colour, subset=status_cols)
-    links = [c for c in shown.columns if c == "Source"]
+    links = [c for c in shown.columns if str(c).startswith("Source")]
     if links:
         styler = styler.format(link, subset=links, na_rep="")
     return styler

@@ -103,7 +103,10 @@ HEADERS = {
 
 
 def header(column: str) -> str:
-    return HEADERS.get(column, column.replace("_", " ").capitalize())
+    """A column's header in people's words; a header already written for people is kept as it is."""
+    if column in HEADERS:
+        return HEADERS[column]
+    return column if column != column.lower() else column.replace("_", " ").capitalize()
 
 
 def status_word(code) -> str:
@@ -134,8 +137,9 @@ def esc(text) -> str:
 
 def md(text) -> str:
     """Text from data files, escaped for Markdown (and HTML): no live links, emphasis or markup."""
-    out = esc(text)
-    for char in "\\`*_{}[]()#+-!|<>":
+    raw = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    out = html.escape(raw, quote=False)  # & < > as entities; quotes need nothing in Markdown text
+    for char in "\\`*_{}[]()#+-!|":
         out = out.replace(char, "\\" + char)
     return out
 
