@@ -6,32 +6,23 @@ the run is complete; an earlier `outputs/<year>/` is moved to `outputs/archive/`
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import pickle
 import platform
 import shutil
-import signal
 import subprocess
-import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 
-import psutil
-from tqdm import tqdm
-
 from . import obligations, publish, treaties
 from .countries import country_table, to_iso3
 from .errors import DataError
 from .fingerprints import code_hash, data_hashes, file_hash
-from .kernels import prestart, run_and_render
 from .load import load_data
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
@@ -39,6 +30,7 @@ from .read import read_table
 from .review import check_parameters
 from .schema import TABLES, descriptor, resource
 from .validate import validate_folder
+from .workers import Workers, nb_out
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
 
@@ -288,7 +280,7 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
             phases["data"] = time.perf_counter() - started
             for name in reuse:
                 shutil.copytree(target / name, staging / name)
-                shutil.copy2(target / "notebooks" / f"{name}.ipynb", _nb_out(staging, name))
+                shutil.copy2(target / "notebooks" / f"{name}.ipynb", nb_out(staging, name))
                 shutil.copy2(target / f"{name}.html", staging / f"{name}.html")
                 results.append(dict(reuse[name], reused=True))
             results += workers.run(to_run, base_params, staging, progress)
@@ -334,18 +326,6 @@ def _reusable(target: Path, notebooks: dict[str, tuple], hashes: dict) -> dict[s
     return reuse
 
 
-def _nb_out(staging: Path, name: str) -> Path:
-    path = staging / "notebooks" / f"{name}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _log_path(staging: Path, name: str) -> Path:
-    path = staging / "logs" / f"{name}.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _write_cache(cache: Path, folder: Path, user_dir) -> None:
     """Load and validate the data once; the notebooks of this run read the validated tables from here."""
     data = load_data(folder, user_dir)
@@ -358,107 +338,6 @@ def _write_cache(cache: Path, folder: Path, user_dir) -> None:
             }
         )
     )
-
-
-class Workers:
-    """Worker processes, each with a warm kernel started as soon as the pool is (while the runner is still
-    writing the data cache), and one progress bar over the notebooks they run. Leaving the block by an
-    exception (Ctrl-C, SIGTERM, a full disk) stops every worker and kernel at once."""
-
-    def __init__(self, count: int, cache: Path, logs: Path):
-        self.count, self.cache, self.logs, self.pool = count, cache, logs, None
-
-    def __enter__(self) -> Workers:
-        if self.count < 1:
-            return self
-        os.environ["ICBL_DATA_CACHE"] = str(self.cache)  # before the fork: the kernels inherit it
-        self.logs.mkdir(parents=True, exist_ok=True)
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.count, initializer=_start_worker, initargs=(os.getpid(), str(self.logs))
-        )
-        self.pool.submit(int)  # the first task starts every worker, and so every kernel
-        return self
-
-    def run(self, work: list, base_params: dict, staging: Path, progress: bool) -> list[dict]:
-        """Run every (name, notebook, parameters) job; results in the order they finish."""
-        results: list[dict] = []
-        if not work:
-            return results
-        futures = {
-            self.pool.submit(
-                run_and_render,
-                str(notebooks_dir() / f"{notebook}.ipynb"),
-                str(_nb_out(staging, name)),
-                dict(base_params, **extra, output_dir=str(staging / name)),
-                str(notebooks_dir()),
-                str(_log_path(staging, name)),
-                str(staging / f"{name}.html"),
-                name,
-            ): name
-            for name, notebook, extra in work
-        }
-        with tqdm(total=len(work), unit="notebook", disable=not progress, file=sys.stderr, leave=True) as bar:
-            for future in as_completed(futures):
-                result = dict(future.result(), notebook=futures[future])
-                results.append(result)
-                bar.set_postfix_str(f"{result['notebook']} {result['outcome']}", refresh=False)
-                bar.update(1)
-        return results
-
-    def __exit__(self, kind, exc, tb) -> None:
-        os.environ.pop("ICBL_DATA_CACHE", None)
-        if self.pool is None:
-            return
-        if kind is not None:
-            _stop_children()
-            self.pool.shutdown(wait=False, cancel_futures=True)
-        else:
-            self.pool.shutdown()
-
-
-def _stop_children(grace: float = 5.0) -> None:
-    """Terminate this process's workers and their kernels; kill those still there after `grace` seconds.
-
-    Workers are left for multiprocessing to reap (reaping them here would make the pool wait for them forever).
-    """
-    for _ in range(3):  # a worker may have started a kernel while we looked
-        family = [p for p in psutil.Process().children(recursive=True) if not _ended(p)]
-        if not family:
-            return
-        for proc in family:
-            with contextlib.suppress(psutil.Error):
-                proc.terminate()
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and not all(_ended(p) for p in family):
-            time.sleep(0.1)
-        for proc in family:
-            if not _ended(proc):
-                with contextlib.suppress(psutil.Error):
-                    proc.kill()
-
-
-def _ended(proc: psutil.Process) -> bool:
-    """Gone, or a zombie waiting for its parent (us, or a worker that is gone too)."""
-    try:
-        return proc.status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
-def _start_worker(parent: int, logs: str) -> None:
-    """In each worker: exit as soon as the runner is gone (killed, even with kill -9), and so do its kernels;
-    then start the warm kernel, so it is ready when the first notebook comes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the runner stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the runner's handler, inherited by the fork: just stop
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(1)
-            time.sleep(0.5)
-
-    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
-    prestart(str(notebooks_dir()), Path(logs) / f"kernel-{os.getpid()}.log")
 
 
 def _archive(target: Path, root: Path) -> Path | None:
