@@ -116,3 +116,11 @@ def test_coverage_command_never_overwrites_a_file(tmp_path, capsys):
     assert "nothing was overwritten" in capsys.readouterr().err
     assert target.read_text() == "my notes\n"
     assert cli.main(["coverage", "--from", "2016", "--to", "2015"]) == 2
+
+
+def test_producers_of_antipersonnel_mines_as_first_published():
+    import icbl_analysis as icbl
+
+    first = icbl.series("producers_apm", vintage="first").set_index("period")
+    assert (float(first.loc["2011", "value"]), first.loc["2011", "edition"]) == (12.0, "LM2011")
+    assert (float(first.loc["2014", "value"]), first.loc["2014", "edition"]) == (11.0, "LM2014")
