@@ -21,7 +21,7 @@ from . import facts as _facts
 from . import obligations as _obligations
 from .countries import to_iso3 as _iso3
 from .errors import DataError
-from .explore import changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
+from .explore import _date, changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
 from .load import ReviewData, load_data
 from .treaties import count_states_parties as _count
 from .treaties import states_parties as _states_parties
@@ -77,7 +77,7 @@ def clearance_status(treaty: str, on, data_dir=None):
     ['extended', datetime.date(2019, 3, 1)]
     """
     data = load_data(data_dir)
-    return _obligations.history(data, treaty, "clearance", _facts_date(on))
+    return _obligations.history(data, treaty, "clearance", _date(on))
 
 
 def stockpile_status(treaty: str, on, data_dir=None):
@@ -87,7 +87,7 @@ def stockpile_status(treaty: str, on, data_dir=None):
     'missed_outstanding'
     """
     data = load_data(data_dir)
-    return _obligations.history(data, treaty, "stockpile", _facts_date(on))
+    return _obligations.history(data, treaty, "stockpile", _date(on))
 
 
 def series(metric: str, place: str = "World", vintage: str = "latest", data_dir=None):
@@ -122,9 +122,3 @@ def compare_editions(old: str, new: str, data_dir=None):
     from .explore import _edition
 
     return _compare(load_data(data_dir), _edition(old), _edition(new))
-
-
-def _facts_date(on):
-    from .explore import _date
-
-    return _date(on)

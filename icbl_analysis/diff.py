@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import indicators, ratings
 from .errors import DataError
-from .facts import EDITION_PATTERN, edition_label, edition_year
+from .facts import EDITION_PATTERN, PREFERRED_DOMAIN, edition_label, edition_year
 from .load import ReviewData
 
 PLAN_YEARS = range(2012, 2016)
@@ -130,7 +130,7 @@ def _check_pair(facts: pd.DataFrame, old: str, new: str) -> None:
 def _stated(facts: pd.DataFrame, edition: str) -> pd.DataFrame:
     """One value per figure an edition states: the Monitor's own page before a report quoting it."""
     rows = facts[facts["edition"] == edition]
-    rows = rows.assign(_own=~rows["source_url"].str.contains("the-monitor.org", regex=False))
+    rows = rows.assign(_own=~rows["source_url"].str.contains(PREFERRED_DOMAIN, regex=False))
     rows = rows.sort_values([*KEY, "_own", "source_url"]).drop_duplicates(KEY)
     return rows[[*KEY, "value", "unit", "qualifier", "source_url", "quote"]]
 

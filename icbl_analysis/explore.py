@@ -19,7 +19,7 @@ from . import facts as F
 from . import obligations, treaties
 from .countries import country_table, name_of, to_iso3
 from .errors import DataError
-from .evidence import prepare
+from .evidence import period_end, prepare
 from .load import ReviewData, load_data
 from .present import charts, tables
 from .present.boards import world_status_map
@@ -303,8 +303,6 @@ def find(words: str, data: ReviewData | None = None) -> pd.DataFrame:
 
 
 def _event(when, treaty: str, part: str, what: str, detail: str, row: dict, sources: int = 1) -> dict:
-    from .evidence import period_end
-
     day_ = when if isinstance(when, date) or when is None else period_end(when)
     return {"date": day_, "treaty": treaty, "obligation": part, "what": what, "detail": detail, "sources": sources,
             "source_url": row.get("source_url"), "quote": row.get("quote")}  # fmt: skip

@@ -16,7 +16,7 @@ from .errors import DataError
 
 VINTAGES = ("first", "latest")
 EDITION_PATTERN = re.compile(r"^(LM|CMM)(\d{4})$")
-_PREFERRED_DOMAIN = "the-monitor.org"
+PREFERRED_DOMAIN = "the-monitor.org"
 
 
 def edition_year(edition: str) -> int:
@@ -61,7 +61,7 @@ def _one_per_edition(rows: pd.DataFrame) -> pd.DataFrame:
     """One value per period and publication, oldest publication first. Within one edition the Monitor's own
     page wins over a press release quoting it; a figure from another publisher is its own publication."""
     rows = rows.assign(
-        _own=~rows["source_url"].str.contains(_PREFERRED_DOMAIN, regex=False),
+        _own=~rows["source_url"].str.contains(PREFERRED_DOMAIN, regex=False),
         _ed=[published_year(r) for r in rows.to_dict("records")],
         _pub=[
             e if isinstance(e, str) and e else f"{urlparse(u).netloc} {a or ''}"

@@ -344,12 +344,9 @@ def edition_changes(review: Review, out: Output) -> None:
     where = paths["html"].relative_to(out.folder.parent).as_posix()
     out.markdown(f"{diff.summary()} The full memo: [{md(paths['html'].name)}]({where}) (also as Markdown and CSV; "
                  "`icbl-review diff` writes one for any two editions).")  # fmt: skip
-    title, sentence, table = sections(diff)[0]
-    out.markdown(f"**{md(title)}.** {md(sentence)}")
-    out.table(table, {c: c for c in table.columns})
-    title, sentence, table = sections(diff)[1]
-    out.markdown(f"**{md(title)}.** {md(sentence)}")
-    out.table(table, {c: c for c in table.columns})
+    for title, sentence, table in sections(diff)[:2]:  # the figures revised, the ratings that move
+        out.markdown(f"**{md(title)}.** {md(sentence)}")
+        out.table(table, {c: c for c in table.columns})
 
 
 def va_evidence(review: Review, out: Output) -> None:

@@ -16,6 +16,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 CANDIDATES = [
@@ -98,13 +100,11 @@ def _devtools_endpoint(proc: subprocess.Popen) -> str | None:
         for _ in proc.stderr:  # keep draining, or the browser blocks on a full pipe
             pass
 
-    import threading
-
     threading.Thread(target=read, daemon=True, name="chromium-stderr").start()
     for _ in range(START_TIMEOUT * 10):
         if found or proc.poll() is not None:
             break
-        threading.Event().wait(0.1)
+        time.sleep(0.1)
     return found[0] if found else None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,7 @@ from . import pdf as pdf_printer
 from .countries import name_of
 from .present.text import vintage_words
 from .present.words import COLOURS
-from .slides import deck
+from .slides import deck, read_csv, read_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
@@ -96,19 +95,8 @@ def notebook_to_html(executed: Path, target: Path, name: str, params: dict, resu
     return target
 
 
-def _read_csv(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
 def goal_titles(staging: Path) -> dict[int, str]:
-    return {int(g["goal"]): g["title"] for g in _read_csv(staging / "overview" / "goal_status.csv")}
+    return {int(g["goal"]): g["title"] for g in read_csv(staging / "overview" / "goal_status.csv")}
 
 
 def _chart_label(stem: str, catalogue: dict[str, str]) -> str:
@@ -128,8 +116,8 @@ def _chart_label(stem: str, catalogue: dict[str, str]) -> str:
 
 
 def _catalogue(staging: Path) -> dict[str, str]:
-    rows = _read_csv(staging / "overview" / "ratings.csv") or [
-        r for name in GOAL_NOTEBOOKS for r in _read_csv(staging / name / "ratings.csv")
+    rows = read_csv(staging / "overview" / "ratings.csv") or [
+        r for name in GOAL_NOTEBOOKS for r in read_csv(staging / name / "ratings.csv")
     ]
     return {r["indicator_id"]: r.get("short_name", "") for r in rows}
 
@@ -166,7 +154,7 @@ def _reports(staging: Path, results: list[dict], titles: dict[int, str]) -> list
 def write_index(staging: Path, results: list[dict], params: dict, notes: str = "") -> Path:
     """The annual run's page: status by goal, every report, chart and data file."""
     titles = goal_titles(staging)
-    summary = _read_json(staging / "overview" / "summary.json")
+    summary = read_json(staging / "overview" / "summary.json")
     goals = [
         {
             "goal": g["goal"],
@@ -176,7 +164,7 @@ def write_index(staging: Path, results: list[dict], params: dict, notes: str = "
             "outlined": g["status"] == "not assessable from public data",
             "takeaway": summary.get("takeaways", {}).get(str(g["goal"]), g.get("reason", "")),
         }
-        for g in _read_csv(staging / "overview" / "goal_status.csv")
+        for g in read_csv(staging / "overview" / "goal_status.csv")
     ]
     page = ENV.get_template("index.html.j2").render(
         heading=f"ICBL-CMC strategic plan 2012-2015: review {params['review_year']}",
@@ -198,7 +186,7 @@ def write_profiles_index(staging: Path, results: list[dict], params: dict, notes
     """Every profile with its headline line, filterable by treaty status and obligations."""
     profiles = []
     for r in results:
-        summary = _read_json(staging / r["notebook"] / "summary.json")
+        summary = read_json(staging / r["notebook"] / "summary.json")
         profiles.append(
             {
                 "name": title(r["notebook"]).removeprefix("Country profile: "),
@@ -242,7 +230,7 @@ def write_slides(staging: Path, params: dict) -> Path:
 def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = True) -> list[str]:
     """Write every report, the index and the slides into the staging folder. Returns notes to print."""
     notes = []
-    overview = _read_json(staging / "overview" / "summary.json")
+    overview = read_json(staging / "overview" / "summary.json")
     if overview:
         with (staging / "overview" / "goal_status.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=["goal", "title", "status", "indicators", "rated", "reason"],

@@ -18,14 +18,14 @@ PER_GOAL = {  # (chart, the indicator whose finding titles the slide) per goal; 
 }
 
 
-def _csv(path: Path) -> list[dict]:
+def read_csv(path: Path) -> list[dict]:
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
-def _json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
@@ -41,9 +41,9 @@ def _status(status: str) -> dict:
 
 def deck(staging: Path, params: dict) -> list[dict]:
     year, baseline = params["review_year"], params["baseline_year"]
-    overview = _json(staging / "overview" / "summary.json")
-    ratings = _csv(staging / "overview" / "ratings.csv")
-    goals = _csv(staging / "overview" / "goal_status.csv")
+    overview = read_json(staging / "overview" / "summary.json")
+    ratings = read_csv(staging / "overview" / "ratings.csv")
+    goals = read_csv(staging / "overview" / "goal_status.csv")
     takeaways = overview.get("takeaways", {})
     plan = [r for r in ratings if r.get("plan") == "True"]
     slides = [
@@ -80,7 +80,7 @@ def deck(staging: Path, params: dict) -> list[dict]:
         },
     ]
     for goal in (1, 2, 3, 4):
-        summary = _json(staging / f"goal{goal}" / "summary.json")
+        summary = read_json(staging / f"goal{goal}" / "summary.json")
         for k, (chart, indicator) in enumerate(PER_GOAL[goal]):
             image = _img(staging / f"goal{goal}" / "charts" / f"{chart}.png")
             if image is None:
@@ -133,7 +133,7 @@ def deck(staging: Path, params: dict) -> list[dict]:
             "notes": "Gaps stay gaps: the figures are in the Monitor's full reports beyond the stored pages.",
         }
     )
-    reconciliation = _csv(staging / "overview" / "reconciliation.csv")
+    reconciliation = read_csv(staging / "overview" / "reconciliation.csv")
     if reconciliation:
         counts = {o: sum(r["outcome"] == o for r in reconciliation) for o in ("agreed", "explained", "open")}
         slides.append(

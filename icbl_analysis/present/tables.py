@@ -10,7 +10,19 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .words import COLOURS, MEASURE_WORDS, TEXT_ON, VALUE_WORDS, day, esc, header, number, primary, status_word
+from .words import (
+    COLOURS,
+    MEASURE_WORDS,
+    STATUS_WORDS,
+    TEXT_ON,
+    VALUE_WORDS,
+    day,
+    esc,
+    header,
+    number,
+    primary,
+    status_word,
+)
 
 STATUS_COLUMNS = ("status", "outcome")
 
@@ -29,7 +41,7 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
     out = frame.reset_index(drop=True).copy()
     for col in out.columns:
         if col == "status":
-            out[col] = out[col].map(lambda s: status_word(s) if s in _ENGINE_STATUSES else s)
+            out[col] = out[col].map(lambda s: status_word(s) if s in STATUS_WORDS else s)
         elif col == "measure":
             out[col] = out[col].map(lambda v: MEASURE_WORDS.get(v, str(v).replace("_", " ")))
         elif col in ("quote", "note"):  # line breaks kept as markup in a stored page read as spaces
@@ -45,22 +57,6 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
 
 YEAR_LIKE = {"year", "goal", "period", "review_year", "baseline_year"}  # numbers shown as written: 2011, not 2,011
 VALUE_COLUMNS = {"aspect", "group", "event", "instrument", "weapon", "actor_type", "obligation"}
-
-_ENGINE_STATUSES = {
-    "not_applicable",
-    "pending",
-    "extended",
-    "completed_on_time",
-    "completed_late",
-    "missed_outstanding",
-    "undetermined",
-    "not_party",
-    "signatory",
-    "deposited",
-    "in_force",
-    "withdrawing",
-    "withdrawn",
-}
 
 
 def styled(frame: pd.DataFrame, columns: dict[str, str] | None = None, unit: str = ""):
