@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
 
 from .. import treaties
 from .charts import PALETTE, THOUSANDS, apply_style, footer
@@ -185,7 +186,8 @@ def world_status_map(events: pd.DataFrame, on: date):
         mbt, ccm = s.get("MBT") in parties, s.get("CCM") in parties
         return "party to both" if mbt and ccm else "MBT only" if mbt else "CCM only" if ccm else "neither"
 
-    fig, ax = plt.subplots(figsize=(11, 5.6))
+    fig = Figure(figsize=(11, 5.6))  # not pyplot's: no backend shows or closes it behind the caller's back
+    ax = fig.subplots()
     rows, polygons, colours = [], [], []
     for code, rings in world_shapes():
         if code == "ATA":

@@ -11,6 +11,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import treaties
@@ -140,7 +141,8 @@ def revisions(series_first: pd.DataFrame, series_latest: pd.DataFrame, title: st
     if data["first_published"].isna().all() and data["latest"].isna().all():
         return None, data
     apply_style()
-    fig, ax = plt.subplots()
+    fig = Figure()  # not pyplot's: no backend shows or closes it behind the caller's back
+    ax = fig.subplots()
     same = data["first_published"].fillna(-1).equals(data["latest"].fillna(-1))
     ax.plot(
         data["period"],
