@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from . import facts as F
 from . import obligations, treaties
@@ -143,7 +143,8 @@ def timeline(state: str, data: ReviewData | None = None) -> pd.DataFrame:
     events = data.treaty_events[data.treaty_events["iso3"] == iso3]
     for r in events.to_dict("records"):
         what = r["event"].replace("_", " ")
-        rows.append(_event(r["date"], r["treaty"], "membership", what, r.get("instrument") or "", r))
+        instrument = r.get("instrument") if isinstance(r.get("instrument"), str) else ""  # a blank cell is NaN
+        rows.append(_event(r["date"], r["treaty"], "membership", what, instrument, r))
     far = date(2100, 1, 1)
     for treaty in TREATIES:
         table = treaties.status_of(data, treaty, far).set_index("iso3")
@@ -319,7 +320,8 @@ def _timeline_chart(events: pd.DataFrame, name: str):
     charts.apply_style()
     lanes = [(t, p) for t in TREATIES for p in ("membership", "stockpile", "clearance")
              if ((dated["treaty"] == t) & (dated["obligation"] == p)).any()]  # fmt: skip
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.7 * len(lanes)))
+    fig = Figure(figsize=(9, 1.2 + 0.7 * len(lanes)))  # not pyplot's: nothing shows or closes it but its View
+    ax = fig.subplots()
     colours = {"MBT": charts.PALETTE["MBT"], "CCM": charts.PALETTE["CCM"]}
     offsets = (9, -15, 19, -25)  # labels of events close in time take turns above and below the lane
     for y, (treaty, part) in enumerate(lanes):
