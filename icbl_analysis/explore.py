@@ -22,6 +22,7 @@ from .errors import DataError
 from .evidence import period_end, prepare
 from .load import ReviewData, load_data
 from .present import charts, tables
+from .present.alt import alt_text
 from .present.boards import world_status_map
 from .present.words import day, status_word
 
@@ -47,7 +48,8 @@ class View:
 
         display(Markdown(f"### {self.title}"))
         if self.figure is not None:
-            display(Image(data=_png(self.figure), width=round(self.figure.get_figwidth() * self.figure.dpi)))
+            alt = alt_text(self.figure, self.chart_data if self.chart_data is not None else self.table)
+            display(Image(data=_png(self.figure), width=round(self.figure.get_figwidth() * self.figure.dpi), alt=alt))
         display(tables.styled(self.table, self.columns) if len(self.table) else Markdown("*Nothing recorded.*"))
         for name, frame in self.more.items():
             display(Markdown(f"**{name}**"))

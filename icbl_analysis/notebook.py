@@ -19,6 +19,7 @@ from .errors import DataError
 from .evidence import meeting_index, period_end
 from .paths import outputs_dir
 from .present import charts, tables, text
+from .present.alt import alt_text
 from .present.words import md, status_word
 from .profile import compute_profile
 from .ratings import RATED
@@ -48,7 +49,8 @@ class Output:
         self.figures.append(name)
         # the report shows the saved PNG itself, at the figure's size: drawing it once more for the notebook
         # (as display(fig) does) would cost as much as saving it
-        display(Image(data=paths["png"].read_bytes(), width=round(fig.get_figwidth() * fig.dpi)))
+        width = round(fig.get_figwidth() * fig.dpi)
+        display(Image(data=paths["png"].read_bytes(), width=width, alt=alt_text(fig, data)))  # alt: its finding
         plt.close(fig)
 
     def table(

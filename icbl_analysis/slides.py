@@ -8,6 +8,7 @@ import csv
 import json
 from pathlib import Path
 
+from .present.alt import png_description
 from .present.words import COLOURS
 
 PER_GOAL = {  # (chart, the indicator whose finding titles the slide) per goal; the first slide carries the takeaway
@@ -32,7 +33,8 @@ def read_json(path: Path) -> dict:
 def _img(path: Path) -> dict | None:
     if not path.exists():
         return None
-    return {"data": base64.b64encode(path.read_bytes()).decode(), "alt": path.stem.replace("_", " ")}
+    alt = png_description(path) or path.stem.replace("_", " ")  # the chart's finding, kept in the PNG by charts.save
+    return {"data": base64.b64encode(path.read_bytes()).decode(), "alt": alt}
 
 
 def _status(status: str) -> dict:

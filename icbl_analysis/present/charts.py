@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import treaties
 from ..facts import edition_label
+from .alt import alt_text
 from .tables import spreadsheet_safe
 from .words import number
 
@@ -63,7 +64,7 @@ def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, P
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
-    fig.savefig(paths["png"], metadata={"Software": None})
+    fig.savefig(paths["png"], metadata={"Software": None, "Description": alt_text(fig, data)})  # read for alt
     fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
     spreadsheet_safe(data).to_csv(paths["csv"], index=False, lineterminator="\n")
     return paths
