@@ -7,6 +7,8 @@ Names are accepted where codes are expected ("Cambodia" for KHM, "Landmine Monit
 
 from __future__ import annotations
 
+import base64
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,12 +46,14 @@ class View:
 
     def show(self) -> None:
         """Display the view: title, chart, table(s) and sources, as the reports show them."""
-        from IPython.display import Image, Markdown, display
+        from IPython.display import HTML, Markdown, display
 
         display(Markdown(f"### {self.title}"))
-        if self.figure is not None:
+        if self.figure is not None:  # as HTML: JupyterLab drops an image output's alt text, a screen reader needs it
             alt = alt_text(self.figure, self.chart_data if self.chart_data is not None else self.table)
-            display(Image(data=_png(self.figure), width=round(self.figure.get_figwidth() * self.figure.dpi), alt=alt))
+            png = base64.b64encode(_png(self.figure)).decode()
+            width = round(self.figure.get_figwidth() * self.figure.dpi)
+            display(HTML(f'<img src="data:image/png;base64,{png}" width="{width}" alt="{html.escape(alt)}">'))
         display(tables.styled(self.table, self.columns) if len(self.table) else Markdown("*Nothing recorded.*"))
         for name, frame in self.more.items():
             display(Markdown(f"**{name}**"))
