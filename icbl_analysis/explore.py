@@ -45,22 +45,28 @@ class View:
     columns: dict[str, str] | None = None
 
     def show(self) -> None:
-        """Display the view: title, chart, table(s) and sources, as the reports show them."""
-        from IPython.display import HTML, Markdown, display
+        """Display the view as the reports show it: the title and the chart (as HTML: JupyterLab drops an image
+        output's text alternative), then the table(s) and the sources."""
+        from IPython.display import HTML, display
 
-        display(Markdown(f"### {self.title}"))
-        if self.figure is not None:  # as HTML: JupyterLab drops an image output's alt text, a screen reader needs it
+        head, tables_ = self.html()
+        display(HTML(head))
+        display(HTML(tables_))
+
+    def html(self) -> tuple[str, str]:
+        """The view as HTML: the title with the chart, and the tables with the sources."""
+        head = f"<h3>{html.escape(self.title)}</h3>"
+        if self.figure is not None:
             alt = alt_text(self.figure, self.chart_data if self.chart_data is not None else self.table)
             png = base64.b64encode(_png(self.figure)).decode()
             width = round(self.figure.get_figwidth() * self.figure.dpi)
-            display(HTML(f'<img src="data:image/png;base64,{png}" width="{width}" alt="{html.escape(alt)}">'))
-        display(tables.styled(self.table, self.columns) if len(self.table) else Markdown("*Nothing recorded.*"))
-        for name, frame in self.more.items():
-            display(Markdown(f"**{name}**"))
-            display(tables.styled(frame) if len(frame) else Markdown("*Nothing recorded.*"))
-        if len(self.sources):
-            display(Markdown("**Sources**"))
-            display(tables.styled(self.sources))
+            head += f'\n<img src="data:image/png;base64,{png}" width="{width}" alt="{html.escape(alt)}">'
+        parts = []
+        for name, frame, columns in [("", self.table, self.columns), *((n, f, None) for n, f in self.more.items()),
+                                     *([("Sources", self.sources, None)] if len(self.sources) else [])]:  # fmt: skip
+            parts.append(f"<p><strong>{html.escape(name)}</strong></p>" if name else "")
+            parts.append(tables.styled(frame, columns).to_html() if len(frame) else "<p><em>Nothing recorded.</em></p>")
+        return head, "\n".join(p for p in parts if p)
 
     def export(self, folder: str | Path) -> dict[str, Path]:
         """Write the table (CSV), the chart (PNG and SVG, with its data) and the sources (CSV) into `folder`."""
