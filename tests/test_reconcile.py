@@ -54,7 +54,8 @@ def test_the_command_exits_non_zero_on_an_open_difference(tmp_path, data_copy, c
     path = data_copy / "published_counts.csv"
     path.write_text(
         path.read_text(encoding="utf-8")
-        + "states_parties,MBT,2013-06-30,170,,ISU,,treaty,,https://example.org/made-up-for-the-test,one hundred seventy,\n",
+        + "states_parties,MBT,2013-06-30,170,,ISU,,treaty,,https://example.org/made-up-for-the-test,"
+        + "one hundred seventy,\n",
         encoding="utf-8",
     )
     assert cli.main(["reconcile", "--data", str(data_copy)]) == 1
