@@ -249,6 +249,7 @@ class StateRecord:
     residual: list[Evidence]
     declared: list[Evidence]  # a State Party's own declaration of mined areas (re-opens an obligation)
     other: list[dict]
+    basis: str = "treaty"
 
 
 def prepare(
@@ -295,6 +296,7 @@ def prepare(
                 for r in of("contamination_declared")
             ],
             [r for r in rows if r["event"] not in ("extension_granted", completion_event)],
+            basis,
         )
     if len(PREPARED_CACHE) > 16:
         PREPARED_CACHE.clear()

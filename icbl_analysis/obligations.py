@@ -95,6 +95,24 @@ def obliged_from(rec: StateRecord, bound: date, eif: date, original: date | None
     return max(bound, first_late) if first_late else None
 
 
+def withdrawn_on(rec: StateRecord, on: date) -> date | None:
+    """The date of a State Party's report of no mined areas that ends its obligation on `on`: a report made
+    after its declaration, with no completion before it and no declaration or extension since (Palau told the
+    11th Meeting it had no Article 5 obligation, after declaring mined areas that year); else None."""
+    none = [
+        period_start(r["date"]) for r in rec.other if r["event"] == "no_mined_areas_reported" and r.get("date")
+    ]
+    for report in sorted((d for d in none if d <= on), reverse=True):
+        before = [e for e in rec.extensions + rec.declared + rec.quotes if not e.undated and e.possible_from < report]
+        since = [e for e in rec.extensions + rec.declared if not e.undated and report < e.possible_from <= on]
+        done = [e for e in rec.completions if e.decides(report)]
+        if before and not since and not done:
+            return report
+        if since:
+            return None
+    return None
+
+
 def history(data, treaty: str, kind: str, on, basis: str = "treaty") -> pd.DataFrame:
     """Every `kind` ("clearance" or "stockpile") obligation under `treaty` and its position on `on` on
     `basis` ("treaty" or "monitor"), from the tables of `data` (a ReviewData), computed once per date."""
@@ -133,7 +151,7 @@ def clearance_history(
         since, eif = bound[iso3]
         original = treaties.clearance_deadline(treaty, eif)
         start = obliged_from(rec, since, eif, original)
-        if start is None or start > on:
+        if start is None or start > on or withdrawn_on(rec, on):
             continue
         pos = position(rec, original, on, "clearance")
         reason = pos.reason

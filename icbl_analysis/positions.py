@@ -83,9 +83,11 @@ def _completion(rec: StateRecord, on: date) -> tuple[date | None, date | None, l
     if not done:
         return None, None, [], []
     last = max(done, key=lambda e: e.known_from)
+    # a later extension re-opens it; on the monitor basis so does the Monitor quoting a deadline still to meet
+    movers = rec.extensions + (rec.quotes if rec.basis == "monitor" else [])
     moved = [
         e
-        for e in rec.extensions + rec.quotes
+        for e in movers
         if e.decides(on) and _recency(e)[0] > last.known_from and e.deadline and e.deadline > last.known_from
     ]
     found = [e for e in rec.declared if e.decides(on) and (e.possible_from or e.known_from) > last.known_from]
@@ -111,9 +113,16 @@ def _position(rec: StateRecord, original: date | None, on: date, what: str) -> P
     notes = []
     if source is not None and source.deadline_note:
         notes.append(source.deadline_note)
+    reopened_by = ""
     if reopened:
-        by = "a later extension" if moved else _reopened_by(found[0], what)
-        notes.append(f"declared complete on {reopened:%d %B %Y}, re-opened by {by}")
+        if any(e.kind == "extension_granted" for e in moved):
+            reopened_by = "a later extension"
+        elif moved:
+            reopened_by = "the Monitor quoting a deadline still to meet"
+        else:
+            reopened_by = _reopened_by(found[0], what)
+    if reopened_by:
+        notes.append(f"declared complete on {reopened:%d %B %Y}, re-opened by {reopened_by}")
     if completed is not None:
         at_completion, _ = _deadline_on(original, rec, completed)
         at_completion = at_completion or deadline
@@ -134,6 +143,13 @@ def _position(rec: StateRecord, original: date | None, on: date, what: str) -> P
             reason = f"{what} completed {completed:%d %B %Y}, after the deadline of {at_completion:%d %B %Y}"
         return Position(at_completion, n_ext, completed, status, "; ".join([reason, *notes]))
     late_find = _found_after_deadline(rec, deadline, on) if what == "clearance" else None
+    if late_find is None and reopened and deadline is not None and deadline < on:
+        if not any(e.decides(on) and e.known_from > reopened for e in rec.extensions):
+            reason = (
+                f"declared complete on {reopened:%d %B %Y}; re-opened by {reopened_by} after the {what} deadline "
+                f"of {deadline:%d %B %Y}: to be finished as soon as possible, no new deadline yet"
+            )
+            return Position(None, n_ext, None, "pending", "; ".join([reason, *notes[:-1]]))
     if late_find is not None:
         reason = (
             f"previously unknown mined area declared on {late_find:%d %B %Y}, after the {what} deadline of "
@@ -160,6 +176,14 @@ def _position(rec: StateRecord, original: date | None, on: date, what: str) -> P
             "so the status on this date is open"
         )
         return Position(deadline, n_ext, None, "undetermined", "; ".join([reason, *notes]))
+    if deadline < on and what == "clearance" and not rec.extensions:
+        silent = _silent_since(rec, deadline, on)
+        if silent is not None:
+            reason = (
+                f"{what} deadline {deadline:%d %B %Y} passed; no extension was requested and the record holds "
+                f"nothing on the state's mined areas since {silent:%d %B %Y}, so whether it was met is not on record"
+            )
+            return Position(deadline, n_ext, None, "undetermined", "; ".join([reason, *notes]))
     if deadline < on:
         reason = f"{what} deadline {deadline:%d %B %Y} passed without completion"
         return Position(deadline, n_ext, None, "missed_outstanding", "; ".join([reason, *notes]))
@@ -170,6 +194,20 @@ def _position(rec: StateRecord, original: date | None, on: date, what: str) -> P
     return Position(
         deadline, 0, None, "pending", "; ".join([f"{what} deadline {deadline:%d %B %Y}; {days} days left", *notes])
     )
+
+
+def _silent_since(rec: StateRecord, deadline: date, on: date) -> date | None:
+    """The date of the last evidence on a state's mined areas, when none is dated after its deadline (and by
+    `on`): a record that stops before the deadline cannot say the deadline was missed (Malawi declared
+    suspected areas in 2003; nothing later is on record). None when the record speaks after the deadline."""
+    dated = [
+        e.possible_from or e.known_from
+        for e in rec.quotes + rec.declared + rec.residual + rec.completions
+        if not e.undated and (e.possible_from or e.known_from) <= on
+    ]
+    if any(d > deadline for d in dated) or not dated:
+        return None
+    return max(dated)
 
 
 def _reopened_by(found: Evidence, what: str) -> str:
@@ -213,15 +251,17 @@ def history_row(iso3, treaty, eif, original, pos: Position, reason: str, basis: 
 
 def bound_dates(events, treaty: str, basis: str) -> dict[str, tuple[date, date]]:
     """iso3 -> (the day a state counts as a State Party on `basis`, its entry into force). The treaty basis
-    counts from entry into force, as the law does; the Monitor lists a State Party from its ratification or
-    accession (the deposit of its instrument)."""
+    counts from entry into force, as the law does. The Cluster Munition Monitor lists a CCM State Party from its
+    ratification or accession (the deposit of its instrument); the Landmine Monitor's lists count a State Party
+    once bound (the ICBL's list of January 2018 leaves out Sri Lanka and Palestine, which joined in December
+    2017)."""
     members = treaties.membership(events, treaty)
     out = {}
     for r in members.itertuples():
         if r.entry_into_force is None or pd.isna(r.entry_into_force):
             continue
         since = r.entry_into_force
-        if basis == "monitor" and r.deposit is not None and not pd.isna(r.deposit):
+        if basis == "monitor" and treaty == "CCM" and r.deposit is not None and not pd.isna(r.deposit):
             since = min(r.deposit, r.entry_into_force)
         out[r.iso3] = (since, r.entry_into_force)
     return out

@@ -15,6 +15,7 @@ both ways: each state it names, and its count. Measures the tables cannot derive
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -176,7 +177,7 @@ def _judge_list(list_id, r: dict, on: date, basis: str, named: list[str], count,
     }  # fmt: skip
     if got.count is None:
         return base | {"difference": None, "outcome": "published only", "states": "", "explanation": ""}, []
-    complete = count is None or count == len(named)
+    complete = not _partial(list_id, r) and (count is None or count == len(named))
     by_code = _named(notes)
     per_state, used = [], []
     derived = set(got.states)
@@ -212,6 +213,13 @@ def _judge_list(list_id, r: dict, on: date, basis: str, named: list[str], count,
     explanation = " ".join(dict.fromkeys(n["explanation"] for n in used))
     return base | {"difference": difference, "outcome": outcome, "states": " ".join(diff_codes),
                    "explanation": explanation}, per_state  # fmt: skip
+
+
+def _partial(list_id: str, r: dict) -> bool:
+    """A list that names only part of its set: the states that took the floor at a meeting (its id ends in
+    "-partial", or its note begins "PARTIAL"). Each state it names must be on the engine's list; the engine's
+    other states are no difference."""
+    return list_id.endswith("-partial") or re.match(r"(possibly )?partial\b", r.get("note") or "", re.I) is not None
 
 
 def summary(table: pd.DataFrame) -> str:

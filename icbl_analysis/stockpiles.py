@@ -47,7 +47,7 @@ def stockpile_history(
             completions = [e for e in completions if e.undated or e.known_from > max(missed)]
         rec = StateRecord(
             rec.iso3, rec.extensions, completions, rec.quotes, rec.originals, rec.residual,
-            _stock_reported_after(rec, completions, treaty, index), rec.other,
+            _stock_reported_after(rec, completions, treaty, index), rec.other, basis,
         )  # fmt: skip
         original = treaties.stockpile_deadline(treaty, eif)
         unknown = _previously_unknown(rec, on)
