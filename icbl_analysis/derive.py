@@ -4,9 +4,12 @@ Measures (the names `published_counts.csv` and `published_lists.csv` use):
 - clearance: `art5_obligation` / `art4_obligation` (States Parties still owing clearance),
   `states_parties_mine_affected` (the Monitor's "confirmed or suspected mine-affected": still owing clearance,
   or residual contamination reported since completion), `art5_states_with_extensions` (extended deadline in
-  force), `art5_completed_cumulative` / `art4_...` (ever declared complete), `..._completed_in_year`,
+  force), `art5_completed_cumulative` / `art4_...` (declared complete and not re-opened on that date: the
+  secretariat counted Burundi as the 28th in 2014 after its 2011 declaration was re-opened), `..._in_year`,
   `art5_extension_requests_granted` (decisions in the year up to the date), `art5_states_ever_extended`;
-- stockpiles: `stockpile_holding` (still to destroy), `stockpile_completed` (declared complete, including a
+- stockpiles: `stockpile_holding` (declared stocks still to destroy under a treaty deadline; stock found after
+  a completion or after a declaration of none is `stockpile_found_after`, as the publishers list it apart),
+  `stockpile_completed` (declared complete, including a
   completion later re-opened by stock found), `stockpile_completed_in_year`, `stockpile_missed_outstanding`,
   `stockpile_never_held`;
 - membership: `states_parties` (by deposit); use: counted per edition in `derive_use`.
@@ -71,11 +74,13 @@ def derive(data, measure: str, treaty: str | None, on: date, basis: str = "treat
 
 def _stockpiles(data, measure: str, treaty: str, on: date, basis: str) -> Derived:
     hist = obligations.history(data, treaty, "stockpile", on, basis)
-    if measure == "stockpile_completed":
-        done = hist["status"].isin(COMPLETED) | hist["reopened"].notna()
+    if measure == "stockpile_completed":  # the Monitor keeps counting a completion that found stock re-opened
+        done = hist["status"].isin(COMPLETED) | (hist["reopened"].notna() & (basis == "monitor"))
         return Derived(int(done.sum()), sorted(hist.loc[done, "iso3"]), _undetermined(hist))
-    if measure == "stockpile_holding":
-        return _from_status(hist, OPEN)
+    if measure == "stockpile_holding":  # declared stocks under a treaty deadline; stock found later apart
+        return _from_status(hist[~hist["found_stock"].astype(bool)] if len(hist) else hist, OPEN)
+    if measure == "stockpile_found_after":
+        return _from_status(hist[hist["found_stock"].astype(bool)] if len(hist) else hist, OPEN)
     if measure == "stockpile_missed_outstanding":
         return _from_status(hist, ("missed_outstanding",))
     if measure == "stockpile_completed_in_year":
@@ -96,6 +101,9 @@ def _stockpiles(data, measure: str, treaty: str, on: date, basis: str) -> Derive
 
 
 def _completions(data, measure: str, treaty: str, on: date, basis: str) -> Derived:
+    if measure.endswith("_cumulative"):  # declared complete and not re-opened since (Burundi 2013, Jordan 2014)
+        hist = obligations.history(data, treaty, "clearance", on, basis)
+        return _from_status(hist, COMPLETED)
     table = obligations.completion_events(data.clearance_events, treaty, data.meetings, data.treaty_events, basis)
     dated = table.dropna(subset=["declared"])
     if measure.endswith("_in_year"):

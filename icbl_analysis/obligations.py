@@ -99,9 +99,7 @@ def withdrawn_on(rec: StateRecord, on: date) -> date | None:
     """The date of a State Party's report of no mined areas that ends its obligation on `on`: a report made
     after its declaration, with no completion before it and no declaration or extension since (Palau told the
     11th Meeting it had no Article 5 obligation, after declaring mined areas that year); else None."""
-    none = [
-        period_start(r["date"]) for r in rec.other if r["event"] == "no_mined_areas_reported" and r.get("date")
-    ]
+    none = [period_start(r["date"]) for r in rec.other if r["event"] == "no_mined_areas_reported" and r.get("date")]
     for report in sorted((d for d in none if d <= on), reverse=True):
         before = [e for e in rec.extensions + rec.declared + rec.quotes if not e.undated and e.possible_from < report]
         since = [e for e in rec.extensions + rec.declared if not e.undated and report < e.possible_from <= on]

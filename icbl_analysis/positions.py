@@ -157,7 +157,9 @@ def _position(rec: StateRecord, original: date | None, on: date, what: str) -> P
             "Parties), no new deadline yet"
         )
         return Position(None, n_ext, None, "pending", "; ".join([reason, *notes]))
-    pending_facts = [e for e in rec.extensions + rec.completions if e.may_decide(on)]
+    # an extension decided later in a period that contains `on` does not apply yet (the old deadline stands
+    # until the meeting decides); an undated one, or a completion that may already have happened, leaves it open
+    pending_facts = [e for e in rec.extensions if e.undated] + [e for e in rec.completions if e.may_decide(on)]
     if deadline is None and source is not None:
         reason = f"{what} deadline extended at {source.when_text()}; the new deadline is not in the data"
         return Position(None, n_ext, None, "undetermined", "; ".join([reason, *notes]))

@@ -177,7 +177,8 @@ def _judge_list(list_id, r: dict, on: date, basis: str, named: list[str], count,
     }  # fmt: skip
     if got.count is None:
         return base | {"difference": None, "outcome": "published only", "states": "", "explanation": ""}, []
-    complete = not _partial(list_id, r) and (count is None or count == len(named))
+    partial = _partial(list_id, r)
+    complete = not partial and (count is None or count == len(named))
     by_code = _named(notes)
     per_state, used = [], []
     derived = set(got.states)
@@ -199,7 +200,7 @@ def _judge_list(list_id, r: dict, on: date, basis: str, named: list[str], count,
     diff_codes = [("-" if s["derived"] else "+") + s["iso3"] for s in per_state if s["outcome"] != "agreed"]
     difference = base["published"] - got.count
     count_open = False
-    if not complete or not named:  # the count itself: by the notes' named states
+    if not partial and (not complete or not named):  # the count itself: by the notes' named states
         qualifier = r.get("qualifier") or ""
         if not _allowed(qualifier, difference):
             adjusted = _adjusted(got, notes)

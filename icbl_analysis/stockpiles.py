@@ -62,15 +62,19 @@ def stockpile_history(
             if r.get("quantity") is not None and not pd.isna(r["quantity"])
         ]
         row = history_row(iso3, treaty, eif, original, pos, pos.reason, basis)
-        rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None})
-    return pd.DataFrame(rows, columns=[*HISTORY_COLUMNS[:-4], "reason", "basis", "reopened", "quantity_destroyed"])
+        # Mine Ban Treaty practice (11MSP/12MSP): stock found after a completion, or after a declaration of none,
+        # is destroyed as soon as possible and listed apart; the CCM secretariat keeps it under Article 3
+        found = treaty == "MBT" and (isinstance(unknown, Position) or (pos.reopened is not None and bool(rec.declared)))
+        rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None, "found_stock": found})
+    columns = [*HISTORY_COLUMNS[:-4], "reason", "basis", "reopened", "quantity_destroyed", "found_stock"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _stock_reported_after(rec: StateRecord, completions: list[Evidence], treaty: str, index: dict) -> list[Evidence]:
     """The state's reports of stock still held, dated after its first dated completion: each re-opens the
     obligation from its date (a report of none held, or of zero, does not)."""
-    done = [e.known_from for e in completions if not e.undated]
-    if not done:
+    dated = [e for e in completions if not e.undated]
+    if not dated:
         return []
     found = []
     for r in rec.other:
@@ -79,7 +83,12 @@ def _stock_reported_after(rec: StateRecord, completions: list[Evidence], treaty:
         if r.get("quantity") is not None and not pd.isna(r["quantity"]) and int(r["quantity"]) == 0:
             continue
         known, possible = _known(r, treaty, index)
-        if (possible or known) > min(done):
+        when = possible or known
+        before = [e for e in dated if e.known_from < when]
+        # a completion its own sources restate after the report (a month or a day, not a year) stands: Chile
+        # finished in July 2013 and announced it in September, after a Monitor profile still said "a plan"
+        restated = [period_end(x["date"]) for e in before for x in e.rows if len(str(x.get("date") or "")) >= 7]
+        if before and not any(d >= when for d in restated):
             found.append(Evidence("stock_reported", known, possible, rows=[r]))
     return found
 
