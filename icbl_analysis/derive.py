@@ -86,11 +86,6 @@ def _stockpiles(data, measure: str, treaty: str, on: date, basis: str) -> Derive
     if measure == "stockpile_completed_in_year":
         year = hist[hist["completed"].map(lambda d: d is not None and not pd.isna(d) and d.year == on.year)]
         return Derived(len(year), sorted(year["iso3"]), [])
-    if measure in ("stockpile_completed_before_treaty_in_force", "stockpile_completed_since_treaty_in_force"):
-        done = hist[hist["status"].isin(COMPLETED)] if len(hist) else hist
-        before = done["completed"].map(lambda d: d < treaties.rules(treaty).in_force) if len(done) else []
-        chosen = done[before] if measure.endswith("before_treaty_in_force") else done[[not b for b in before]]
-        return Derived(len(chosen), sorted(chosen["iso3"]), [])
     if measure == "stockpile_never_held":
         since = obligations.bound_dates(data.treaty_events, treaty, basis)
         parties = {iso3 for iso3, (start, _) in since.items() if start <= on}

@@ -11,7 +11,7 @@ The rules of obligations.py apply; in particular a State Party's own later repor
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -45,6 +45,7 @@ def stockpile_history(
         completions = rec.completions
         if missed:  # completions before a recorded missed deadline were partial
             completions = [e for e in completions if e.undated or e.known_from > max(missed)]
+        _narrow(completions, rec.other, treaty, index)
         rec = StateRecord(
             rec.iso3, rec.extensions, completions, rec.quotes, rec.originals, rec.residual,
             _stock_reported_after(rec, completions, treaty, index), rec.other, basis,
@@ -68,6 +69,19 @@ def stockpile_history(
         rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None, "found_stock": found})
     columns = [*HISTORY_COLUMNS[:-4], "reason", "basis", "reopened", "quantity_destroyed", "found_stock"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _narrow(completions: list[Evidence], other: list[dict], treaty: str, index: dict) -> None:
+    """A completion dated only to a month or a year finished after any day inside that period on which a
+    source shows the stock still held (Turkey, June 2011, still held stocks on 20 June): it may decide only
+    from the day after."""
+    for e in completions:
+        if e.undated or e.possible_from is None or e.possible_from >= e.known_from:
+            continue
+        held = [_known(r, treaty, index)[0] for r in other if r["event"] == "remaining_stockpile" and r.get("date")]
+        inside = [d for d in held if d is not None and e.possible_from <= d < e.known_from]
+        if inside:
+            e.possible_from = max(inside) + timedelta(days=1)
 
 
 def _stock_reported_after(rec: StateRecord, completions: list[Evidence], treaty: str, index: dict) -> list[Evidence]:
