@@ -80,7 +80,7 @@ def clearance_status(treaty: str, on, data_dir=None, basis: str = "treaty"):
     >>> status = clearance_status("MBT", on="2011-12-31").set_index("iso3")
     >>> status.loc["BIH", ["status", "deadline"]].tolist()
     ['extended', datetime.date(2019, 3, 1)]
-    >>> clearance_status("MBT", on="2013-06-30", basis="monitor").set_index("iso3").loc["VEN", "status"]
+    >>> clearance_status("MBT", on="2013-06-30", basis="monitor").set_index("iso3").loc["BTN", "status"]
     'completed_on_time'
     """
     data = load_data(data_dir)

@@ -118,6 +118,8 @@ def _from_status(hist: pd.DataFrame, wanted) -> Derived:
     if hist.empty:
         return Derived(0, [], [])
     chosen = hist["status"].isin(wanted)
+    if "pending" in wanted:  # an extension whose new deadline the record lacks: still owing, whatever the date
+        chosen |= (hist["status"] == "undetermined") & hist["reason"].str.contains("new deadline is not in the data")
     return Derived(int(chosen.sum()), sorted(hist.loc[chosen, "iso3"]), _undetermined(hist))
 
 

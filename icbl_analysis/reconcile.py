@@ -64,6 +64,18 @@ def _named(notes: list[dict]) -> dict[str, dict]:
     return out
 
 
+def _applied(got: Derived, notes: list[dict]) -> tuple[list[str], list[dict]]:
+    """The signed codes of the notes that change the engine's list (a note's `-XXX` for a state the engine
+    counts, `+XXX` for one it does not), and the notes they come from."""
+    codes, used = [], []
+    for code, note in _named(notes).items():
+        if (code[0] == "-") == (code[1:] in got.states):
+            codes.append(code)
+            if note not in used:
+                used.append(note)
+    return codes, used
+
+
 def _adjusted(got: Derived, notes: list[dict]) -> set[str]:
     """The engine's states as the publisher counts, by the notes: `-XXX` a state the publisher leaves out,
     `+XXX` one it counts that the tables do not (yet) hold as counted on that date."""
@@ -136,10 +148,11 @@ def _judge_count(r: dict, got: Derived, listed: list[str], notes: list[dict]) ->
     if notes:
         adjusted = _adjusted(got, notes)
         if _allowed(qualifier, value - len(adjusted)) and (not listed or adjusted == set(listed)):
+            codes, used = _applied(got, notes)
             return {
                 "outcome": "explained",
-                "explanation": " ".join(n["explanation"] for n in notes),
-                "states": " ".join(n["states"] for n in notes),
+                "explanation": " ".join(n["explanation"] for n in used),
+                "states": " ".join(codes),
             }
     return {"outcome": "open", "explanation": "", "states": states}
 
@@ -206,8 +219,8 @@ def _judge_list(list_id, r: dict, on: date, basis: str, named: list[str], count,
             adjusted = _adjusted(got, notes)
             count_open = not _allowed(qualifier, base["published"] - len(adjusted))
             if not count_open:
-                used.extend(notes)
-                diff_codes = sorted({c for n in notes for c in n["states"].split()})
+                diff_codes, applied = _applied(got, notes)
+                used.extend(n for n in applied if n not in used)
             else:
                 diff_codes.extend(f"?{c}" for c in got.undetermined)
     outcome = "open" if open_states or count_open else ("explained" if used else "agreed")

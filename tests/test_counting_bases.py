@@ -19,10 +19,12 @@ def test_both_names_take_a_basis_and_keep_their_positional_use():
     treaty = icbl.clearance_status("MBT", "2013-06-30").set_index("iso3")
     monitor = icbl.clearance_status("MBT", on="2013-06-30", basis="monitor").set_index("iso3")
     assert set(treaty["basis"]) == {"treaty"} and set(monitor["basis"]) == {"monitor"}
-    # Venezuela finished clearing in May 2013 (the Monitor's date) and declared it at the 13th Meeting
-    assert treaty.at["VEN", "status"] == "extended"
-    assert monitor.at["VEN", "status"] == "completed_on_time"
-    assert monitor.at["VEN", "completed"] == date(2013, 5, 31)
+    # Bhutan cleared its last mined area in May 2013 (the Monitor's date) and declared it at the 13th Meeting
+    assert treaty.at["BTN", "status"] == "pending"
+    assert monitor.at["BTN", "status"] == "completed_on_time"
+    assert monitor.at["BTN", "completed"] == date(2013, 5, 31)
+    # Venezuela announced completion at the intersessional meetings of May 2013: both bases count it
+    assert treaty.at["VEN", "completed"] == date(2013, 5, 29)
     stock = icbl.stockpile_status("CCM", "2012-07-31", basis="monitor").set_index("iso3")
     assert "SWE" in stock.index  # deposited 23 April 2012, bound from 1 October 2012: the Monitor counts it
     assert "SWE" not in icbl.stockpile_status("CCM", "2012-07-31").set_index("iso3").index
