@@ -35,6 +35,8 @@ BASIS_WORDS = {
     "monitor": "as the Monitor counts (its own assessment in each edition)",
 }
 
+BASIS_SHORT = {"treaty": "as the treaty secretariats count", "monitor": "as the Monitor counts"}
+
 
 def check_basis(basis: str) -> str:
     if basis not in BASES:
