@@ -291,13 +291,14 @@ def records_folder(path) -> Path:
     ordinary checks and loaders read; kept in the user's cache, one folder per workbook content."""
     source = _existing(path)
     raw = source.read_bytes()
-    folder = _cache_root() / hashlib.sha256(raw + code_hash().encode()).hexdigest()[:32]
+    key = hashlib.sha256(raw + f"|{path}|{code_hash()}".encode()).hexdigest()[:32]  # messages name the file as given
+    folder = _cache_root() / key
     if (folder / TABLE).exists() and (folder / "origin.json").exists():
         return folder
     if source.suffix.lower() == ".csv":
         text, cells = raw.decode("utf-8", errors="surrogateescape"), {}
     else:
-        text, cells = _workbook_rows(source)
+        text, cells = _workbook_rows(source, str(path))
     tmp = Path(tempfile.mkdtemp(prefix=".records-", dir=folder.parent))
     (tmp / TABLE).write_bytes(text.encode("utf-8", errors="surrogateescape"))
     (tmp / "origin.json").write_text(json.dumps({"file": str(path), "cells": cells}), encoding="utf-8")
@@ -329,40 +330,40 @@ def _cache_root() -> Path:
         return fallback
 
 
-def _open(source: Path, **options):
+def _open(source: Path, shown: str, **options):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     if source.suffix.lower() in (".xls", ".ods", ".numbers"):
-        raise DataError("a spreadsheet in another format: save it as 'Excel Workbook (.xlsx)'", file=str(source))
+        raise DataError("a spreadsheet in another format: save it as 'Excel Workbook (.xlsx)'", file=shown)
     try:
         return load_workbook(source, **options)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError):
         raise DataError("not an Excel workbook (.xlsx), or a damaged one: write one with `icbl-review records "
-                        "FILE.xlsx` and fill it in Excel", file=str(source)) from None  # fmt: skip
+                        "FILE.xlsx` and fill it in Excel", file=shown) from None  # fmt: skip
 
 
-def _workbook_rows(source: Path) -> tuple[str, dict]:
+def _workbook_rows(source: Path, shown: str) -> tuple[str, dict]:
     """researcher_indicators.csv text from the goal sheets' rows that have a value, a source or a note, and the
     sheet and row each line came from."""
-    book = _open(source, data_only=True)
-    formulas = _open(source)
+    book = _open(source, shown, data_only=True)
+    formulas = _open(source, shown)
     sheets = [name for name in book.sheetnames if name.strip().lower().startswith("goal ")]
     if not sheets:
         raise DataError(f"not a campaign records workbook: no sheet named Goal 1 to Goal 4 (its sheets: "
                         f"{', '.join(book.sheetnames)}); write one with `icbl-review records FILE.xlsx`",
-                        file=str(source))  # fmt: skip
+                        file=shown)  # fmt: skip
     lines, cells = [], {}
     for name in sheets:
         sheet, raw = book[name], formulas[name]
-        start = _header_row(sheet, name, source)
+        start = _header_row(sheet, name, shown)
         for row in range(start + 1, sheet.max_row + 1):
             got = {f: sheet[f"{LETTERS[f]}{row}"].value for f in FIELDS}
             if all(_blank(got[f]) for f in ("value", "source", "note")):
                 continue
             if _blank(got["value"]) and isinstance(raw[f"D{row}"].value, str) and raw[f"D{row}"].value.startswith("="):
                 raise DataError(f"{name}!D{row}: a formula whose result was not saved; open the workbook in Excel "
-                                "and save it, or type the number", file=str(source))  # fmt: skip
+                                "and save it, or type the number", file=shown)  # fmt: skip
             if _blank(got["value"]):
                 continue  # a source or note without a value: nothing to read
             lines.append([_text(got["indicator_id"]), _text(got["year"]), _value(got["value"], got["unit"]),
@@ -370,7 +371,7 @@ def _workbook_rows(source: Path) -> tuple[str, dict]:
             cells[str(len(lines) + 1)] = [name, row, _text(got["unit"])]
     if not lines:
         raise DataError("no value filled in: type values in column D of the goal sheets (each with its source in "
-                        "column E), or leave --records out", file=str(source))  # fmt: skip
+                        "column E), or leave --records out", file=shown)  # fmt: skip
     out = []
     writer = csv.writer(_Lines(out), lineterminator="\n")
     writer.writerow(["indicator_id", "year", "value", "unit", "source", "note"])
@@ -386,7 +387,7 @@ class _Lines:
         self.out.append(text)
 
 
-def _header_row(sheet, name: str, source: Path) -> int:
+def _header_row(sheet, name: str, shown: str) -> int:
     for row in range(1, 11):
         found = [str(sheet.cell(row=row, column=c).value or "").strip().lower() for c in range(1, 7)]
         if found == [h.lower() for h in HEADER[:6]]:
@@ -394,7 +395,7 @@ def _header_row(sheet, name: str, source: Path) -> int:
     raise DataError(
         f"{name}: no header row Indicator, Year, Unit, Value, Source, Note in columns A-F; do not move "
         "the columns (write a fresh workbook with `icbl-review records FILE.xlsx`)",
-        file=str(source),
+        file=shown,
     )
 
 
