@@ -59,8 +59,8 @@ def check_parameters(
     if user_data_dir and not Path(user_data_dir).expanduser().is_dir():
         raise DataError("the researcher's data folder does not exist", column="user_data_dir", value=user_data_dir)
     if records and not Path(records).expanduser().is_file():
-        raise DataError("no such file: the filled campaign records workbook (icbl-review records writes one)",
-                        column="records", value=records)  # fmt: skip
+        raise DataError("no such file (write one with `icbl-review records FILE.xlsx`)", column="records",
+                        value=records)  # fmt: skip
 
 
 @dataclass

@@ -128,10 +128,10 @@ def _content_problems(name: str, root: Path, partial: bool, merging: bool) -> li
         frame = read_table(name, root)
         if name == "monitor_facts":
             schema.check_metrics(frame, _metrics_for(root, partial), problems)
+        if name == "researcher_indicators":  # first: a wrong unit or indicator explains what follows from it
+            schema.check_researcher(frame, read_table("indicators", None), problems, date.today().year)
         if name in ("monitor_facts", "researcher_indicators"):
             schema.check_plausible(name, frame, read_table("units", None), problems, date.today().year)
-        if name == "researcher_indicators":
-            schema.check_researcher(frame, read_table("indicators", None), problems, date.today().year)
         if merging and name in USER_TABLES and name != "metrics":
             merge(read_table(name, None), frame, schema.resource(name))
     except DataError as exc:
@@ -193,6 +193,8 @@ def _folder_key(root: Path, partial: bool, merging: bool = True, records=None) -
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"unreadable")  # the checks below say what is wrong with it
+    for path in sorted(p for p in (root.iterdir() if root.is_dir() else []) if p.suffix.lower() in SPREADSHEETS):
+        digest.update(f"spreadsheet:{path.name}".encode())  # a spreadsheet left beside the tables is refused
     return digest.hexdigest()
 
 
