@@ -53,7 +53,7 @@ def status_board(ratings: pd.DataFrame, title: str):
             colour = "#4a5568" if outline else "white"
             label = r["indicator_id"].split(".")[1]
             if r.get("answerable_from") == "researcher" and not outline:
-                label += "  campaign records"  # rated from the campaign's own records, not the public record
+                label += "  records"  # rated from the campaign's own records, not the public record
             ax.text(
                 col + 0.06, -y - row - 0.25, label, ha="left", va="center", fontsize=7, color=colour, fontweight="bold"
             )
