@@ -83,11 +83,11 @@ def _completion(rec: StateRecord, on: date) -> tuple[date | None, date | None, l
     if not done:
         return None, None, [], []
     last = max(done, key=lambda e: e.known_from)
-    # a later extension re-opens it; on the monitor basis so does the Monitor quoting a deadline still to meet
-    movers = rec.extensions + (rec.quotes if rec.basis == "monitor" else [])
+    # a later extension re-opens it (a source quoting the old deadline after a completion does not: the
+    # Monitor's deadline boxes outlive completions; its own findings of work left are rows marked monitor)
     moved = [
         e
-        for e in movers
+        for e in rec.extensions
         if e.decides(on) and _recency(e)[0] > last.known_from and e.deadline and e.deadline > last.known_from
     ]
     found = [e for e in rec.declared if e.decides(on) and (e.possible_from or e.known_from) > last.known_from]
@@ -115,10 +115,8 @@ def _position(rec: StateRecord, original: date | None, on: date, what: str) -> P
         notes.append(source.deadline_note)
     reopened_by = ""
     if reopened:
-        if any(e.kind == "extension_granted" for e in moved):
+        if moved:
             reopened_by = "a later extension"
-        elif moved:
-            reopened_by = "the Monitor quoting a deadline still to meet"
         else:
             reopened_by = _reopened_by(found[0], what)
     if reopened_by:

@@ -172,6 +172,9 @@ def reconcile_lists(data, first_year: int | None = None, last_year: int | None =
             continue
         basis = basis_of(r)
         named = sorted({x["iso3"] for x in rows if x.get("iso3")})
+        if _partial(list_id, r):  # a partial list may name signatories too: only States Parties are compared
+            since = obligations.bound_dates(data.treaty_events, r["treaty"], basis)
+            named = [c for c in named if c in since and since[c][0] <= on]
         count = int(r["count"]) if r.get("count") not in (None, "") and not pd.isna(r["count"]) else None
         got = derive(data, r["measure"], r.get("treaty"), on, basis)
         notes = _notes_for(data.reconciliation_notes, r["measure"], r.get("treaty"), on, basis)
