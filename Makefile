@@ -6,7 +6,7 @@ YEAR   ?= 2015
 STAMP  := $(VENV)/.installed
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: help review test test-browser lint validate data reconcile lab benchmark clean-outputs
+.PHONY: help review records test test-browser lint validate data reconcile lab benchmark clean-outputs
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-review: $(STAMP)  ## build the environment if needed, then the annual review (YEAR=2015) into outputs/
-	$(BIN)/icbl-review annual --year $(YEAR)
+review: $(STAMP)  ## build the environment if needed, then the annual review (YEAR=2015; RECORDS=campaign.xlsx adds the campaign's records) into outputs/
+	$(BIN)/icbl-review annual --year $(YEAR) $(if $(RECORDS),--records "$(RECORDS)")
+
+records: $(STAMP)  ## write the campaign records workbook for staff to fill in Excel (RECORDS=campaign.xlsx; never replaces a file)
+	$(BIN)/icbl-review records "$(or $(RECORDS),campaign.xlsx)"
 
 $(AXE):  # axe-core from the npm registry, for the accessibility checks of the browser tests
 	@command -v npm >/dev/null && npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe \

@@ -16,14 +16,15 @@ from IPython.display import Image, Markdown, display
 
 from . import facts as F
 from .errors import DataError
-from .evidence import meeting_index, period_end
+from .evidence import BASIS_SHORT, meeting_index, period_end
+from .indicators import RECORDS
 from .paths import outputs_dir
-from .present import charts, tables, text
+from .present import charts, figures, tables, text
 from .present.alt import alt_text
 from .present.words import md, status_word
 from .profile import compute_profile
 from .ratings import RATED
-from .reconcile import reconcile, summary
+from .reconcile import reconcile, reconcile_lists, summary
 from .review import Review, compute_review
 
 
@@ -67,9 +68,10 @@ class Output:
         display(tables.styled(frame, columns, unit))
 
 
-def open_review(goal, review_year, baseline_year, vintage, data_dir="", user_data_dir="", output_dir=""):
-    """The computed review and where its outputs go (default `outputs/interactive/<year>/<name>`)."""
-    review = compute_review(goal, review_year, baseline_year, vintage, data_dir, user_data_dir)
+def open_review(goal, review_year, baseline_year, vintage, data_dir="", user_data_dir="", output_dir="", records=""):
+    """The computed review and where its outputs go (default `outputs/interactive/<year>/<name>`); `records`: the
+    campaign's filled records workbook, if any."""
+    review = compute_review(goal, review_year, baseline_year, vintage, data_dir, user_data_dir, records=records)
     name = f"goal{goal}" if goal else "overview"
     folder = Path(output_dir) if output_dir else outputs_dir() / "interactive" / str(review_year) / name
     return review, Output(folder)
@@ -97,7 +99,13 @@ def status_table(review: Review, out: Output) -> None:
 
 
 def objective(review: Review, out: Output, objective_id: str) -> None:
+    """The objective's finding, then the chart of each of its indicators the campaign's records answered."""
     out.markdown(text.objective_finding(review, objective_id))
+    vals = review.values
+    answered = vals[(vals["objective"] == objective_id) & (vals["source_kind"] == RECORDS) & vals["value"].notna()]
+    for indicator_id in answered["indicator_id"].unique():
+        fig, data = figures.indicator(review, indicator_id)
+        out.chart(fig, data, indicator_id.replace(".", "_"))
 
 
 def key_numbers(review: Review, out: Output) -> None:
@@ -107,9 +115,11 @@ def key_numbers(review: Review, out: Output) -> None:
 
 
 def values_with_sources(review: Review, out: Output) -> None:
-    """Annex: each public indicator year by year, with the source of each number."""
+    """Annex: each indicator with a value (public or from the campaign's records) year by year, with the source of
+    each number."""
     vals = review.values if review.goal is None else review.values[review.values["goal"] == review.goal]
-    vals = vals[vals["answerable_from"] == "public"]
+    answered = vals.groupby("indicator_id")["value"].transform(lambda v: v.notna().any())
+    vals = vals[(vals["answerable_from"] == "public") | answered]
     out.markdown("## Annex: every value with its source")
     columns = {
         "year": "Year",
@@ -120,7 +130,8 @@ def values_with_sources(review: Review, out: Output) -> None:
         "source_url": "Source",
     }
     for ind_id, frame in vals.groupby("indicator_id", sort=False):
-        out.markdown(f"**{ind_id}** {md(frame.iloc[0]['indicator'])}")
+        kind = " (campaign records)" if frame.iloc[0]["source_kind"] == RECORDS else ""
+        out.markdown(f"**{ind_id}** {md(frame.iloc[0]['indicator'])}{kind}")
         unit = next((u for u in frame["unit"] if isinstance(u, str)), "")
         out.table(frame, columns, unit=unit)
 
@@ -133,12 +144,12 @@ def not_assessable(review: Review, out: Output) -> None:
         return
     measures = review.data.indicators.set_index("id")["measure"]
     out.markdown(
-        "## Not assessable from public data\n\n"
-        f"{len(gaps)} indicators of this review need records that no public source holds. To rate them, copy "
-        "`data/templates/researcher_indicators.csv` into a folder, add one row per indicator and year, and pass "
-        "the folder as `user_data_dir` (or `--user-data`)."
+        "## Awaiting the campaign's records\n\n"
+        f"{len(gaps)} indicators of this review need records that no public source holds. To rate them, write the "
+        "campaign records workbook (`icbl-review records campaign.xlsx`), fill it in Excel and run "
+        "`icbl-review annual --records campaign.xlsx` (in a notebook: the `records` parameter)."
     )
-    columns = {"indicator_id": "Indicator", "short_name": "Short name", "data_needed": "Data that would answer it"}
+    columns = {"indicator_id": "Indicator", "short_name": "Short name", "data_needed": "What counts"}
     out.table(gaps.assign(data_needed=gaps["indicator_id"].map(measures)), columns)
 
 
@@ -237,11 +248,15 @@ def finding(review: Review, out: Output, indicator_id: str) -> None:
 def reconciliation(review: Review, out: Output) -> None:
     """The published counts of the review years against the derived ones (agreed, explained, open)."""
     table = reconcile(review.data, review.baseline, review.year)
-    compared = table[table["outcome"] != "published only"]
-    out.markdown(f"**{summary(table)}** for as-of dates in {review.baseline}-{review.year}.")
+    lists, _ = reconcile_lists(review.data, review.baseline, review.year)
+    compared = table[table["outcome"] != "published only"].assign(basis=lambda t: t["basis"].map(BASIS_SHORT))
+    out.markdown(
+        f"**{summary(table)}** for as-of dates in {review.baseline}-{review.year}; published lists compared state "
+        f"by state: {summary(lists)}. Each count is compared on its publisher's basis."
+    )
     columns = {"as_of": "As of", "treaty": "Treaty", "measure": "Count", "publisher": "Published by",
-               "published": "Published", "derived": "Derived", "outcome": "Outcome", "explanation": "Explanation",
-               "source_url": "Source"}  # fmt: skip
+               "basis": "Counted", "published": "Published", "derived": "Derived", "outcome": "Outcome",
+               "explanation": "Explanation", "source_url": "Source"}  # fmt: skip
     out.table(compared, columns, name="reconciliation")
 
 
