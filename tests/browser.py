@@ -219,9 +219,9 @@ def _running(process: psutil.Process) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory, browser):
-    """One JupyterLab for the session (after the browser: no server is started where no browser can be had)."""
+    """One JupyterLab for a test module (after the browser: no server is started where no browser can be had)."""
     server = start_lab(tmp_path_factory.mktemp("lab"))
     yield server
     stop_lab(server)
