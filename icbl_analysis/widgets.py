@@ -23,7 +23,7 @@ from .paths import outputs_dir
 
 REVIEW_YEAR = 2015
 EVERY_YEAR = "every year"
-_DRAWING = threading.Lock()  # matplotlib and the output area are not safe to use from two threads at once
+_DRAWING = threading.RLock()  # matplotlib and the output area are not safe to use from two threads at once
 
 
 class Explorer(w.VBox):
