@@ -35,7 +35,7 @@ def load(name: str, data_dir=None, user_dir=None, mode: str = "merge") -> pd.Dat
         user_root = Path(user_dir).expanduser()
         if not user_root.is_dir():
             raise DataError("the researcher's data folder does not exist", file=str(user_root))
-        ensure_valid(user_root, partial=True, merging=mode == "merge")
+        ensure_valid(user_root, partial=True, merging=mode == "merge", base=folder)
         if (user_root / res["path"]).exists():
             user = read_table(name, user_root)
             frame = user if mode == "replace" else merge(frame, user, res)

@@ -10,10 +10,12 @@ bundled ones. Every problem is a DataError naming file, row, column and value.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
 import re
+import stat
 import tempfile
 import warnings
 from difflib import get_close_matches
@@ -83,14 +85,19 @@ def fields(name: str) -> list[dict]:
 
 def check_file(path: Path, root: Path | None = None) -> None:
     """A table file must be a regular file inside its folder, UTF-8 text (a BOM is fine) without NUL bytes."""
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
-            raise DataError("a link to a file that does not exist", file=str(path))
-        if root is not None and root.resolve() not in target.parents:
-            raise DataError(f"a link to a file outside the folder ({target}); copy the file in instead", file=str(path))
-    if not path.is_file():
-        raise DataError("not a regular file", file=str(path))
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # Python raises RuntimeError for a symlink loop
+        if not path.is_symlink():
+            raise DataError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})", file=str(path)) from None
+        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+        raise DataError("a link that leads back to itself (a symlink loop)" if loop else
+                        "a link to a file that does not exist", file=str(path)) from None  # fmt: skip
+    if path.is_symlink() and root is not None and root.resolve() not in target.parents:
+        raise DataError(f"a link to a file outside the folder ({target}); copy the file in instead", file=str(path))
+    if not stat.S_ISREG(target.stat().st_mode):
+        raise DataError("not a regular file (a folder, a named pipe or a device): a table is a CSV file",
+                        file=str(path))  # fmt: skip
     data = path.read_bytes()
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError("UTF-16 text, not UTF-8 (Excel's 'Unicode Text'); save it as 'CSV UTF-8'", file=str(path))
@@ -320,7 +327,7 @@ def _value_problem(row: dict, rules: dict):
     if not _missing(rule.minimum) and value < rule.minimum:
         return "value", f"below the least a {row['unit']} figure can be ({rule.minimum:g})"
     if not _missing(rule.maximum) and value > rule.maximum:
-        return "value", f"above the most a {row['unit']} figure can be ({rule.maximum:g})"
+        return "value", f"above the most a {row['unit']} figure can be ({rule.maximum:,.0f}): a typo or a unit mix-up?"
     if rule.whole_number == "yes" and not value.is_integer():
         return "value", f"{row['unit']} are counted in whole numbers"
     return None
