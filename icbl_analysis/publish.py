@@ -17,6 +17,7 @@ from nbconvert import HTMLExporter
 
 from . import pdf as pdf_printer
 from .countries import name_of
+from .outputs import BROWSER
 from .present.text import vintage_words
 from .present.words import COLOURS, clean, csv_cell
 from .slides import deck, read_csv, read_json
@@ -252,7 +253,10 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
     for r in results:  # reports are rendered by the workers; a reused notebook keeps its earlier report
         executed = staging / "notebooks" / f"{r['notebook']}.ipynb"
         if executed.exists() and not (staging / f"{r['notebook']}.html").exists():
-            notebook_to_html(executed, staging / f"{r['notebook']}.html", r["notebook"], params, r, titles)
+            try:
+                notebook_to_html(executed, staging / f"{r['notebook']}.html", r["notebook"], params, r, titles)
+            except (OSError, ValueError) as exc:  # a damaged notebook (not JSON, not UTF-8) fails its report
+                r.update(outcome="failed", error=f"report: {type(exc).__name__}: {exc}")
     annual = "baseline_year" in params
     if overview:
         write_slides(staging, params)
@@ -260,7 +264,7 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
         pages = [staging / f"{r['notebook']}.html" for r in results if (staging / f"{r['notebook']}.html").exists()]
         if overview:
             pages.append(staging / "slides.html")
-        notes += pdf_printer.print_all(pages)
+        notes += pdf_printer.print_all(pages, record=staging / BROWSER)
     text = "; ".join(notes)
     (write_index if annual else write_profiles_index)(staging, results, params, text)
     (staging / "notes.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
