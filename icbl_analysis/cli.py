@@ -142,9 +142,13 @@ def _parties(args) -> int:
 
     import icbl_analysis as icbl
 
-    if args.on[:10] > date.today().isoformat():
-        raise DataError("a date after today: the record cannot say who will be party then", column="--on",
-                        value=args.on)  # fmt: skip
+    from .schema import day_problem
+
+    problem = day_problem(args.on)
+    if problem is None and args.on > date.today().isoformat():
+        problem = "a date after today: the record cannot say who will be party then"
+    if problem:
+        raise DataError(problem, column="--on", value=args.on)
     frame = icbl.states_parties(args.treaty, args.on, basis=args.basis, data_dir=args.data)
     print(frame.to_string(index=False))
     print(f"{len(frame)} States Parties of the {args.treaty} on {args.on} (counted from {args.basis})")

@@ -81,8 +81,11 @@ def check_out_root(out_root) -> Path:
                         column="--out", value=str(out_root))  # fmt: skip
     root = outputs_dir(out_root)
     home = Path.home().resolve()
-    if root == Path(root.anchor) or root in (home, REPO_DIR) or home.is_relative_to(root) or REPO_DIR.is_relative_to(
-        root
+    if (
+        root == Path(root.anchor)
+        or root in (home, REPO_DIR)
+        or home.is_relative_to(root)
+        or REPO_DIR.is_relative_to(root)
     ):
         raise DataError("a run writes a folder per year into the outputs folder: name a folder of its own "
                         "(for example ~/icbl-outputs), not the root, the home folder or the repository",

@@ -8,7 +8,6 @@ file, row, column and value to `problems`. `check_table` runs them all; validate
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from datetime import date
@@ -83,25 +82,9 @@ def check_dates(name: str, frame: pd.DataFrame, problems: list, today: date) -> 
             value = row.get(column)
             if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
                 continue
-            problem = _day_problem(value, today, column in FUTURE_ALLOWED)
+            problem = schema.day_problem_of(value, today, column in FUTURE_ALLOWED)
             if problem:
                 problems.append(DataError(problem, **_where(frame, row, column)))
-
-
-def _day_problem(value, today: date, future_ok: bool) -> str | None:
-    if isinstance(value, date):
-        first = value
-    else:
-        parts = [int(p) for p in str(value).split("-")]
-        year, month, day = (parts + [None, None])[:3]
-        if month is not None and not 1 <= month <= 12:
-            return "no such month: a month runs from 01 to 12 (write YYYY-MM-DD)"
-        if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return f"no such day: {calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
-        first = date(year, month or 1, day or 1)
-    if not future_ok and first > today:
-        return f"a date after today ({today.isoformat()}): the record can only hold what has happened"
-    return None
 
 
 def check_places(name: str, frame: pd.DataFrame, problems: list) -> None:

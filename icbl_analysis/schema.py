@@ -9,6 +9,7 @@ bundled ones. Every problem is a DataError naming file, row, column and value.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import errno
 import io
@@ -18,6 +19,7 @@ import re
 import stat
 import tempfile
 import warnings
+from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
@@ -203,6 +205,8 @@ def _from_frictionless(err, path: str) -> DataError:
         message = "expected a number: write it without thousands separators (3308, not 3,308)"
     elif kind == "type-error" and isinstance(value, str) and value.strip().endswith("%"):
         message = "expected a number: write it without the % sign (the unit column says what it counts)"
+    elif kind == "type-error" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) and "date" in note:
+        message = day_problem(value) or "expected a date YYYY-MM-DD"
     elif kind == "type-error":
         expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}
         field_type = getattr(err, "field_type", "") or ""
@@ -245,6 +249,35 @@ PATTERN_WORDS = {  # what each pattern of the data package asks for, in words
     "^G[1-4]\\.I[0-9]{2}$": "write an indicator as in data/indicators.csv, e.g. G4.I03",
     "^[A-Z]{3}$": "write a country as its three-letter code (KHM) or its name",
 }
+
+
+def day_problem(text: str, today: date | None = None) -> str | None:
+    """What is wrong with a day written YYYY-MM-DD (a command-line date, a cell of a date column), or None."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(text)):
+        return "expected a date YYYY-MM-DD"
+    return day_problem_of(str(text), today or date.max, future_ok=today is None)
+
+
+def day_problem_of(value, today: date, future_ok: bool) -> str | None:
+    """What is wrong with a date cell (YYYY, YYYY-MM, YYYY-MM-DD or a date): a month or day that does not
+    exist, or (unless `future_ok`) a day after `today`."""
+    if isinstance(value, date):
+        first = value
+    else:
+        try:
+            parts = [int(p) for p in str(value).split("-")]
+            year, month, day = (parts + [None, None])[:3]
+            if month is not None and not 1 <= month <= 12:
+                return "no such month: a month runs from 01 to 12 (write YYYY-MM-DD)"
+            days = calendar.monthrange(year, month)[1] if month is not None else 31
+            if day is not None and not 1 <= day <= days:
+                return f"no such day: {calendar.month_name[month]} {year} has {days} days"
+            first = date(year, month or 1, day or 1)
+        except ValueError:
+            return "expected a date YYYY-MM-DD (or YYYY-MM, or YYYY)"
+    if not future_ok and first > today:
+        return f"a date after today ({today.isoformat()}): the record can only hold what has happened"
+    return None
 
 
 def _constraint_words(note: str) -> str:
