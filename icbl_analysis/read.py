@@ -32,7 +32,10 @@ def _typed(raw: str, kind: str, where: dict):
         return None
     try:
         if kind == "integer":
-            return int(raw)
+            value = int(raw)
+            if abs(value) >= 2**63:
+                raise OverflowError
+            return value
         if kind == "number":
             return float(raw)
         if kind == "date":
@@ -41,6 +44,8 @@ def _typed(raw: str, kind: str, where: dict):
     except ValueError:
         expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}[kind]
         raise DataError(f"expected {expected}", **where) from None
+    except OverflowError:
+        raise DataError("a whole number too large for any count (more than 18 digits): a typo?", **where) from None
 
 
 def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:

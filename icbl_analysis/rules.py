@@ -9,7 +9,6 @@ file, row, column and value to `problems`. `check_table` runs them all; validate
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 import pandas as pd
@@ -45,7 +44,6 @@ ONE_FIGURE = {
     "retained_mines": ["iso3", "year", "edition"],
 }
 URL_COLUMNS = ("source_url",)
-URL_BAD = re.compile(r"[\s<>\"`{}|\\^\x00-\x1f\x7f]")
 
 
 def check_table(name: str, frame: pd.DataFrame, problems: list, today: date, units=None, indicators=None) -> None:
@@ -106,11 +104,8 @@ def check_urls(frame: pd.DataFrame, problems: list) -> None:
     for column in [c for c in URL_COLUMNS if c in frame.columns]:
         for row in frame.to_dict("records"):
             value = row.get(column)
-            if isinstance(value, str) and URL_BAD.search(value):
-                problems.append(DataError(
-                    "a web address cannot hold spaces, tabs, line breaks, quotes or < > { } | \\ ^ ` "
-                    "(copy it from the browser's address bar, where they are written %20 and so on)",
-                    **_where(frame, row, column)))  # fmt: skip
+            if isinstance(value, str) and schema.URL_BAD.search(value):
+                problems.append(DataError(schema.URL_WORDS, **_where(frame, row, column)))
 
 
 def check_magnitudes(name: str, frame: pd.DataFrame, problems: list, units=None) -> None:

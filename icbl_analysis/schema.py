@@ -203,6 +203,8 @@ def _from_frictionless(err, path: str) -> DataError:
         message = "not a finite number (a spreadsheet's NaN or inf); leave the cell empty for a gap"
     elif kind == "type-error" and isinstance(value, str) and re.fullmatch(r"-?\d{1,3}([,.' ]\d{3})+([.,]\d+)?", value):
         message = "expected a number: write it without thousands separators (3308, not 3,308)"
+    elif kind == "type-error" and isinstance(value, str) and re.fullmatch(r"-?\d{19,}", value.strip()):
+        message = "a whole number too large for any count (more than 18 digits): a typo?"
     elif kind == "type-error" and isinstance(value, str) and value.strip().endswith("%"):
         message = "expected a number: write it without the % sign (the unit column says what it counts)"
     elif kind == "type-error" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) and "date" in note:
@@ -213,6 +215,8 @@ def _from_frictionless(err, path: str) -> DataError:
         message = "expected " + expected.get(
             field_type, next((v for k, v in expected.items() if f'"{k}' in note), "another type")
         )
+    elif kind == "constraint-error" and isinstance(value, str) and value.startswith("http") and URL_BAD.search(value):
+        message = URL_WORDS
     elif kind == "constraint-error":
         message = _constraint_words(note)
     elif kind == "missing-cell":
@@ -240,6 +244,9 @@ def _from_frictionless(err, path: str) -> DataError:
     return DataError(message, file=path, row=row, column=column, value=value)
 
 
+URL_BAD = re.compile(r"[\s<>\"`{}|\\^\x00-\x1f\x7f]")  # not in a web address as a browser writes it
+URL_WORDS = ("a web address cannot hold spaces, tabs, line breaks, quotes or < > { } | \\ ^ ` (copy it from the "
+             "browser's address bar, where they are written %20 and so on)")  # fmt: skip
 DATE_PATTERN = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 PATTERN_WORDS = {  # what each pattern of the data package asks for, in words
     DATE_PATTERN: "write a date as YYYY-MM-DD, or YYYY-MM or YYYY when the source gives no day",

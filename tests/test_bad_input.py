@@ -9,6 +9,7 @@ refused run writes nothing.
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ OK = "https://example.org/source"
 
 
 def fact(metric="casualties_total", period="2015", place="WLD", value="5000", unit="casualties", qualifier="",
-         edition="LM2016", url=OK, quote="a quote") -> str:  # fmt: skip
-    return f"{metric},{period},{place},{value},{unit},{qualifier},{edition},,{url},{quote},\n"
+         edition="LM2016", url=OK, quote="a quote", as_of="", note="") -> str:  # fmt: skip
+    return f"{metric},{period},{place},{value},{unit},{qualifier},{edition},{as_of},{url},{quote},{note}\n"
 
 
 EVENTS = "iso3,state,treaty,event,instrument,date,quoted_entry_into_force,source_url,quote,note\n"
@@ -32,7 +33,17 @@ RESEARCHER = "indicator_id,year,value,unit,source,note\n"
 METRICS = "metric,unit,places,meaning\n"
 USE = "edition,period,weapon,actor_type,place,actor,confirmed,source_url,quote,note\n"
 
-# (case, files of the researcher's folder {name: text or bytes}, expected exit code, words in the message)
+TODAY = date.today()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
+FIFO, FOLDER = "<a named pipe>", "<a folder>"  # not files: made by write_folder
+
+
+class Link(str):
+    """A symbolic link to this name, in the same folder."""
+
+
+# (case, files of the researcher's folder {name: text or bytes, FIFO, FOLDER or Link}, expected exit code,
+# words the message must hold: from round 3 on, the file, row, column and value exactly)
 FOLDER_CASES = [
     ("negative value", {"monitor_facts.csv": FACTS + fact(value="-5")}, 1, "must be at least 0"),
     ("NaN", {"monitor_facts.csv": FACTS + fact(value="nan")}, 1, "not a finite number"),
@@ -232,6 +243,74 @@ FOLDER_CASES = [
     ("edition in lower case", {"monitor_facts.csv": FACTS + fact(edition="lm2016")}, 1, "write an edition as LM2015"),
     ("UTF-16 export", {"monitor_facts.csv": (FACTS + fact()).encode("utf-16")}, 1, "UTF-16 text, not UTF-8"),
     ("misspelt country", {"monitor_facts.csv": FACTS + fact(place="Cambodja")}, 1, "did you mean Cambodia (KHM)?"),
+    # round 3 (issue 23): each names file, row, column and value exactly
+    ("the World joins a treaty", {"treaty_events.csv": EVENTS + "WLD,World,MBT,deposit,accession,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'WLD': WLD is the world as a whole in data/countries.csv: only a state can join a treaty"),
+    ("the European Union joins a treaty", {"treaty_events.csv": EVENTS + "EUU,European Union,CCM,deposit,accession,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'EUU': EUU is an organisation in data/countries.csv: only a state can join a treaty"),
+    ("Gibraltar joins a treaty", {"treaty_events.csv": EVENTS + "GIB,Gibraltar,MBT,deposit,accession,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv: only a state can join a treaty"),
+    ("a name of a place that cannot join", {"treaty_events.csv": EVENTS + "European Union,European Union,MBT,signature,,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'EUU': EUU is an organisation in data/countries.csv"),
+    ("the European Union clears mines", {"clearance_events.csv": CLEARANCE + "EUU,European Union,MBT,completion_declared,2015-06-01,,,https://x.org,q,\n"}, 1,
+     "mine/clearance_events.csv, row 2, column 'iso3', value 'EUU': EUU is an organisation in data/countries.csv: only a state can be party"),
+    ("the World destroys a stockpile", {"stockpile_events.csv": STOCKPILE + "WLD,World,MBT,destruction_completed,2015,,,,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'iso3', value 'WLD': WLD is the world as a whole in data/countries.csv"),
+    ("Gibraltar retains mines", {"retained_mines.csv": RETAINED + "GIB,Gibraltar,2015,10,,,https://x.org,q,\n"}, 1,
+     "mine/retained_mines.csv, row 2, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv"),
+    ("use reported in the World", {"use_reports.csv": USE + "LM2016,2015-2016,apm,government,WLD,World,confirmed,https://x.org,q,\n"}, 1,
+     "mine/use_reports.csv, row 2, column 'place', value 'WLD': WLD is the world as a whole in data/countries.csv: use happens in a state or an area"),
+    ("30 February", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2015-02-30,2020-01-01,,https://x.org,q,\n"}, 1,
+     "mine/clearance_events.csv, row 2, column 'date', value '2015-02-30': no such day: February 2015 has 28 days"),
+    ("month 13", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2015-13,2020-01-01,,https://x.org,q,\n"}, 1,
+     "mine/clearance_events.csv, row 2, column 'date', value '2015-13': no such month"),
+    ("29 February of a common year as a deadline", {"stockpile_events.csv": STOCKPILE + "GRC,Greece,MBT,extension_granted,2013,,,2015-02-29,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'deadline', value '2015-02-29': no such day: February 2015 has 28 days"),
+    ("a figure as of 30 February", {"monitor_facts.csv": FACTS + fact(period="2014", edition="", as_of="2015-02-30", place="KHM", value="3")}, 1,
+     "mine/monitor_facts.csv, row 2, column 'as_of', value '2015-02-30': no such day"),
+    ("a deposit on 30 February", {"treaty_events.csv": EVENTS + "USA,United States,CCM,deposit,ratification,2015-02-30,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'date', value '2015-02-30': no such day: February 2015 has 28 days"),
+    ("a deposit tomorrow", {"treaty_events.csv": EVENTS + f"USA,United States,CCM,deposit,ratification,{TOMORROW},,https://x.org,q,\n"}, 1,
+     f"mine/treaty_events.csv, row 2, column 'date', value '{TOMORROW}': a date after today"),
+    ("a deposit in 2031", {"treaty_events.csv": EVENTS + "USA,United States,CCM,deposit,ratification,2031-12-31,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'date', value '2031-12-31': a date after today"),
+    ("a completion declared next year", {"clearance_events.csv": CLEARANCE + f"KHM,Cambodia,MBT,completion_declared,{TODAY.year + 1},,,https://x.org,q,\n"}, 1,
+     f"mine/clearance_events.csv, row 2, column 'date', value '{TODAY.year + 1}': a date after today"),
+    ("a figure as of tomorrow", {"monitor_facts.csv": FACTS + fact(period="2014", edition="", as_of=TOMORROW, place="KHM", value="3")}, 1,
+     f"mine/monitor_facts.csv, row 2, column 'as_of', value '{TOMORROW}': a date after today"),
+    ("1e30 casualties in one country", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="1e30")}, 1,
+     "mine/monitor_facts.csv, row 2, column 'value', value 1e+30: above the most a casualties figure can be (1,000,000)"),
+    ("1e30 website visits", {"researcher_indicators.csv": RESEARCHER + "G4.I03,2012,1e30,visits,web,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'value', value 1e+30: above the most a visits figure can be (10,000,000,000)"),
+    ("visits given in percent", {"researcher_indicators.csv": RESEARCHER + "G4.I03,2012,40,percent,web,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'unit', value 'percent': G4.I03 is counted in visits (data/indicators.csv)"),
+    ("1e30 in a unit with no range", {"researcher_indicators.csv": RESEARCHER + "G4.I04,2012,1e30,USD,finance,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'value', value 1e+30: above the most any figure of this review can be"),
+    ("a stockpile of 10^12 mines", {"stockpile_events.csv": STOCKPILE + "GRC,Greece,MBT,remaining_stockpile,2015,1000000000000,mines,,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'quantity', value 1000000000000: above the most a mines figure can be (1,000,000,000)"),
+    ("a stockpile of 10^30 mines", {"stockpile_events.csv": STOCKPILE + "GRC,Greece,MBT,remaining_stockpile,2015," + "1" + "0" * 30 + ",mines,,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'quantity', value '1" + "0" * 30 + "': a whole number too large for any count"),
+    ("99 billion mines retained", {"retained_mines.csv": RETAINED + "KHM,Cambodia,2015,99000000000,,,https://x.org,q,\n"}, 1,
+     "mine/retained_mines.csv, row 2, column 'quantity', value 99000000000: above the most a mines figure can be"),
+    ("one figure, two sources, 5 and 500", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5", url="https://x.org/a") + fact(place="KHM", period="2025", edition="LM2026", value="500", url="https://x.org/b")}, 1,
+     "mine/monitor_facts.csv, row 3, column 'value', value 500: row 2 gives 5 for the same figure (casualties_total, 2025, KHM, LM2026) from another source"),
+    ("one stock, two sources", {"retained_mines.csv": RETAINED + "KHM,Cambodia,2025,10,,LM2026,https://x.org/a,q,\nKHM,Cambodia,2025,100,,LM2026,https://x.org/b,q,\n"}, 1,
+     "mine/retained_mines.csv, row 3, column 'quantity', value 100: row 2 gives 10 for the same figure (KHM, 2025, LM2026)"),
+    ("a bundled metric redefined", {"metrics.csv": METRICS + "casualties_total,km2,world,redefined\n"}, 1,
+     "mine/metrics.csv, row 2, column 'unit', value 'km2': contradicts the bundled data, which has casualties for metric=casualties_total"),
+    ("a table named in capitals", {"monitor_facts.CSV": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5")}, 1,
+     "mine/monitor_facts.CSV: tables are read by their exact names: rename it monitor_facts.csv"),
+    ("a table named in mixed case", {"Treaty_Events.csv": EVENTS}, 1, "mine/Treaty_Events.csv: tables are read by their exact names: rename it treaty_events.csv"),
+    ("a named pipe", {"monitor_facts.csv": FIFO}, 1, "mine/monitor_facts.csv: not a regular file"),
+    ("a folder named like a table", {"monitor_facts.csv": FOLDER}, 1, "mine/monitor_facts.csv: not a regular file"),
+    ("a symlink loop", {"monitor_facts.csv": Link("monitor_facts.csv")}, 1, "mine/monitor_facts.csv: a link that leads back to itself (a symlink loop)"),
+    ("two links in a loop", {"monitor_facts.csv": Link("treaty_events.csv"), "treaty_events.csv": Link("monitor_facts.csv")}, 1,
+     "mine/treaty_events.csv: a link that leads back to itself (a symlink loop)"),
+    ("a tab in a web address", {"monitor_facts.csv": FACTS + fact(url="https://example.org/<img\tsrc=x\tonerror=alert(1)>", place="KHM", period="2025", edition="LM2026")}, 1,
+     "row 2, column 'source_url', value 'https://example.org/<img\\tsrc=x\\tonerror=alert(1)>': a web address cannot hold spaces"),
+    ("a web address over three lines", {"monitor_facts.csv": FACTS + fact(url='"https://example.org/a\n# Heading\n1. item"', place="KHM", period="2025", edition="LM2026")}, 1,
+     "row 2, column 'source_url', value 'https://example.org/a\\n# Heading\\n1. item': a web address cannot hold"),
+
 ]
 ACCEPTED = [
     ("a UTF-8 byte-order mark", {"monitor_facts.csv": "\ufeff" + FACTS + fact(period="2025", edition="LM2026", value="7")}),
@@ -240,6 +319,15 @@ ACCEPTED = [
     ("a new metric of one's own", {"metrics.csv": METRICS + "va_people_reached,casualties,country,People reached\n",
                                    "monitor_facts.csv": FACTS + fact("va_people_reached", place="KHM", value="120")}),
     ("a name with a typographic apostrophe", {"monitor_facts.csv": FACTS + fact("casualties_total", place="Côte d’Ivoire", period="2025", edition="LM2026", value="3")}),
+    # round 3 (issue 23)
+    ("Excel's lock file beside the table", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5"), "~$monitor_facts.xlsx": b"lock"}),
+    ("two sources' values, each with a note", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5", url="https://x.org/a", note="press release; the report says 500")
+                                               + fact(place="KHM", period="2025", edition="LM2026", value="500", url="https://x.org/b", note="the report; the press release says 5")}),
+    ("a month without a day", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,residual_contamination_reported,2015-02,,,https://x.org,q,\n"}),
+    ("29 February of a leap year", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,residual_contamination_reported,2016-02-29,,,https://x.org,q,\n"}),
+    ("a deadline after today", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2025-11-30,2099-12-31,,https://x.org,q,\n"}),
+    ("a state joins today", {"treaty_events.csv": EVENTS + f"USA,United States,CCM,deposit,ratification,{TODAY.isoformat()},,https://x.org,q,\n"}),
+    ("a quote over three lines with markup", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5", quote='"line one\n# Heading\n1. <img\tsrc=x\tonerror=alert(1)>"')}),
 ]  # fmt: skip
 
 
@@ -247,7 +335,14 @@ def write_folder(root: Path, files: dict) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         path = root / name
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        if isinstance(content, Link):
+            path.symlink_to(content)
+        elif content is FIFO:
+            os.mkfifo(path)
+        elif content is FOLDER:
+            path.mkdir()
+        else:
+            path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return root
 
 
