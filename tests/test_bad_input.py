@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from icbl_analysis import cli
+from icbl_analysis.paths import REPO_DIR
 
 FACTS = "metric,period,place,value,unit,qualifier,edition,as_of,source_url,quote,note\n"
 OK = "https://example.org/source"
@@ -335,6 +336,7 @@ def write_folder(root: Path, files: dict) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Link):
             path.symlink_to(content)
         elif content is FIFO:
@@ -421,16 +423,44 @@ PARAMETER_CASES = [
     (["states-parties", "--treaty", "XYZ", "--on", "2015-12-31"], 2, "invalid choice"),
     (["reconcile", "--data", "/nonexistent/folder"], 2, "does not exist"),
     (["validate", "--partial", "{file}"], 1, "not a folder"),
+    # round 3 (issue 23): folders that are not ours, places that are not states, days that do not exist
+    (["annual", "--out", ""], 2, "argument --out: an empty name (an unset variable in a script?)"),
+    (["annual", "--out", " "], 2, "argument --out: an empty name"),
+    (["annual", "--out", "/"], 2, "option --out, value '/': a run writes a folder per year into the outputs folder"),
+    (["annual", "--out", "~"], 2, "option --out, value '{home}': a run writes a folder per year"),
+    (["annual", "--out", "{repo}"], 2, "option --out, value '{repo}': a run writes a folder per year"),
+    (["annual", "--out", "{repo}/data"], 2, "option --out, value '{repo}/data': inside the suite's own data/ folder"),
+    (["annual", "--out", "{repo}/icbl_analysis/x"], 2, "inside the suite's own icbl_analysis/ folder"),
+    (["annual", "--data", ""], 2, "argument --data: an empty name"),
+    (["annual", "--user-data", ""], 2, "argument --user-data: an empty name"),
+    (["profiles", "--countries", "KHM", "--out", ""], 2, "argument --out: an empty name"),
+    (["profiles", "--countries", "KHM", "--out", "/"], 2, "option --out, value '/': a run writes a folder per year"),
+    (["profiles", "--countries", "World"], 2, "option --countries, value 'World': WLD is the world as a whole in data/countries.csv"),
+    (["profiles", "--countries", "EUU"], 2, "option --countries, value 'EUU': EUU is an organisation"),
+    (["profiles", "--countries", "KHM,Gibraltar"], 2, "option --countries, value 'Gibraltar': GIB is a territory"),
+    (["diff", "--out", "/"], 2, "option --out, value '/': a run writes a folder per year"),
+    (["diff", "--out", ""], 2, "argument --out: an empty name"),
+    (["coverage", "--csv", ""], 2, "argument --csv: an empty name"),
+    (["templates", ""], 2, "argument folder: an empty name"),
+    (["validate", ""], 2, "argument folder: an empty name"),
+    (["validate", "--partial", "{file}", "--data", ""], 2, "argument --data: an empty name"),
+    (["reconcile", "--user-data", ""], 2, "argument --user-data: an empty name"),
+    (["states-parties", "--on", "2015-02-30"], 2, "option --on, value '2015-02-30': no such day: February 2015 has 28 days"),
+    (["states-parties", "--on", "2015-13-01"], 2, "option --on, value '2015-13-01': no such month"),
+    (["states-parties", "--on", "2099-01-01"], 2, "option --on, value '2099-01-01': a date after today"),
 ]
 
 
 @pytest.mark.parametrize("argv, code, words", PARAMETER_CASES, ids=[" ".join(c[0]) for c in PARAMETER_CASES])
 def test_a_bad_parameter_gets_one_line(tmp_path, capsys, a_file, argv, code, words):
     out = tmp_path / "out"
-    argv = [a.replace("{file}", str(a_file)) for a in argv]
-    words = words.replace("{file}", str(a_file))
-    if argv[0] in ("annual", "profiles") and "--out" not in argv:
-        argv += ["--out", str(out), "--no-pdf", "--quiet"]
+    places = {"{file}": str(a_file), "{repo}": str(REPO_DIR), "{home}": str(Path.home().resolve())}
+    for key, value in places.items():
+        argv = [a.replace(key, value) for a in argv]
+        words = words.replace(key, value)
+    if argv[0] in ("annual", "profiles"):  # never a real run, whatever happens: one notebook, no PDFs
+        argv += (["--out", str(out)] if "--out" not in argv else []) + ["--no-pdf", "--quiet"]
+        argv += ["--notebooks", "goal4"] if argv[0] == "annual" and "--notebooks" not in argv else []
     try:
         got, text = run(argv, capsys)
     except SystemExit as exc:  # argparse refuses the type before main() runs
@@ -446,3 +476,152 @@ def test_an_unwritable_out_folder(tmp_path, capsys):
     locked.mkdir(mode=0o500)
     code, text = run(["annual", "--out", locked / "x", "--no-pdf", "--quiet"], capsys)
     assert code == 2 and "cannot write there" in text
+
+
+# ---- outputs folders that are not ours (round 3) --------------------------------------------------------------
+
+# (case, what the outputs folder holds before the run, the command, the words of the refusal)
+OUTPUT_REFUSALS = [
+    ("a researcher's own 2015 folder", {"2015/notes.txt": "my notes"}, ["annual"],
+     "out/2015: is not a folder this suite made (it has no .icbl-review.json); a run would replace it"),
+    ("a researcher's folder named as the partial run", {"2015-goal4/notes.txt": "mine"}, ["annual", "--notebooks", "goal4"],
+     "out/2015-goal4: is not a folder this suite made"),
+    ("a file named as the review", {"2015": "a file"}, ["annual"], "out/2015: is not a folder this suite made"),
+    ("a link named as the review", {"2015": Link("elsewhere")}, ["annual"], "out/2015: is not a folder this suite made"),
+    ("a researcher's own profiles folder", {"profiles-2015-KHM/notes.txt": "mine"}, ["profiles", "--countries", "KHM"],
+     "out/profiles-2015-KHM: is not a folder this suite made"),
+    ("a file where the archive goes", {"archive": "a file"}, ["annual", "--notebooks", "goal4"],
+     "out/archive: is not a folder: earlier runs are kept in outputs/archive/"),
+]  # fmt: skip
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    """Every file, folder and link under `root` with its content (the lock file aside)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        key = str(path.relative_to(root))
+        if path.name == ".icbl-review.lock":
+            continue
+        found[key] = f"-> {os.readlink(path)}" if path.is_symlink() else path.read_bytes() if path.is_file() else "dir"
+    return found
+
+
+@pytest.mark.parametrize("case, before, argv, words", OUTPUT_REFUSALS, ids=[c[0] for c in OUTPUT_REFUSALS])
+def test_a_folder_that_is_not_ours_is_never_replaced(tmp_path, capsys, case, before, argv, words):
+    out = write_folder(tmp_path / "out", before)
+    was = snapshot(out)
+    got, text = run([*argv, "--out", out, "--no-pdf", "--quiet"], capsys)
+    assert (got, words in text) == (2, True), text
+    assert snapshot(out) == was  # nothing moved, replaced or deleted; nothing half-written
+
+
+def marked(folder: Path, pid: int, kind: str = "staging", run_id: str = "") -> Path:
+    """A folder as a run of this suite leaves it (its marker), for a process `pid`."""
+    import json
+    import socket
+
+    folder.mkdir(parents=True)
+    info = {"made_by": "icbl-review", "run_id": run_id or folder.name.rsplit("-", 3)[-1], "kind": kind, "pid": pid,
+            "host": socket.gethostname()}  # fmt: skip
+    (folder / ".icbl-review.json").write_text(json.dumps(info), encoding="utf-8")
+    (folder / "index.html").write_text(f"a {kind} folder", encoding="utf-8")
+    return folder
+
+
+def a_dead_pid() -> int:
+    import psutil
+
+    return next(p for p in range(4_000_000, 3_000_000, -1) if not psutil.pid_exists(p))
+
+
+def test_a_partial_run_is_published_beside_the_full_review_and_leaves_what_is_not_ours(tmp_path, capsys):
+    out = tmp_path / "out"
+    marked(out / "2015", os.getpid(), "review", run_id="earlier")  # the full review published last week
+    write_folder(out, {".staging-x-1/notes.txt": "a researcher's", ".staging-2015-goal4-999999/notes.txt": "also"})
+    dead = a_dead_pid()
+    killed = marked(out / f".staging-2015-goal4-20260101T000000-{dead}-abcdef", dead)  # a run killed with -9
+    theirs = {k: v for k, v in snapshot(out).items() if not k.startswith(killed.name)}
+    got, text = run(["annual", "--notebooks", "goal4", "--out", out, "--no-pdf", "--quiet"], capsys)
+    assert got == 0, text
+    assert "open " + str(out / "2015-goal4" / "index.html") in text
+    after = snapshot(out)
+    assert {k: after.get(k) for k in theirs} == theirs  # the full review and the researcher's folders untouched
+    assert not killed.exists()  # the killed run's staging (marked, its process gone) is cleared
+    assert sorted(p.name for p in out.glob(".staging-*")) == [".staging-2015-goal4-999999", ".staging-x-1"]
+    assert (out / "2015-goal4" / ".icbl-review.json").exists() and not (out / "archive").exists()
+
+
+def test_three_runs_at_once_all_publish_one_after_another(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "icbl_analysis.cli", "annual", "--notebooks", "goal4", "--out", str(out),
+            "--no-pdf", "--quiet", "--jobs", "1"]  # fmt: skip
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    done = [(p.wait(timeout=600), *p.communicate()) for p in runs]
+    assert [code for code, _, _ in done] == [0, 0, 0], done
+    assert all("Traceback" not in err for _, _, err in done)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".icbl")) == ["2015-goal4", "archive"]
+    archived = sorted((out / "archive").iterdir())
+    assert len(archived) == 2 and all((p / ".icbl-review.json").exists() for p in archived)
+    assert not list(out.glob(".staging-*")) and not list(out.glob(".icbl-publishing*"))
+
+
+@pytest.fixture(scope="module")
+def published_goal4(tmp_path_factory) -> Path:
+    """A published run of goal 4 that the --only-changed cases copy and damage."""
+    out = tmp_path_factory.mktemp("published")
+    assert cli.main(["annual", "--notebooks", "goal4", "--out", str(out), "--no-pdf", "--quiet"]) == 0
+    return out
+
+
+def _damage_manifest(text: str):
+    def damage(run: Path) -> None:
+        (run / "manifest.json").write_text(text, encoding="utf-8")
+
+    return damage
+
+
+def _edit_manifest(change):
+    def damage(run: Path) -> None:
+        import json
+
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        change(manifest["notebooks"][0])
+        (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    return damage
+
+
+# (case, what is done to the published run, whether goal4's outputs may be reused after it)
+REUSE_CASES = [
+    ("nothing changed", lambda run: None, True),
+    ("a non-UTF-8 executed notebook", lambda run: (run / "notebooks" / "goal4.ipynb").write_bytes(b"\xff\xfe{not json"), False),
+    ("an executed notebook cut short", lambda run: (run / "notebooks" / "goal4.ipynb").write_bytes((run / "notebooks" / "goal4.ipynb").read_bytes()[:500]), False),
+    ("ratings.csv deleted", lambda run: (run / "goal4" / "ratings.csv").unlink(), False),
+    ("a chart's data edited", lambda run: (run / "goal4" / "charts" / "G4_I06.csv").write_text("year,value\n2015,1\n"), False),
+    ("the HTML report deleted", lambda run: (run / "goal4.html").unlink(), False),
+    ("a manifest that is not JSON", _damage_manifest("{not json"), False),
+    ("a manifest that is a list", _damage_manifest("[1, 2]"), False),
+    ("a manifest in Latin-1", lambda run: (run / "manifest.json").write_bytes(b'{"notebooks": "\xe9"}'), False),
+    ("a manifest entry of the wrong shape", _damage_manifest('{"review_year": 2015, "notebooks": [1, "goal4", null]}'), False),
+    ("an output named outside the run", _edit_manifest(lambda e: e["outputs"].update({"../../etc/passwd": "0" * 64})), False),
+    ("outputs of the wrong type", _edit_manifest(lambda e: e.update(outputs=["goal4.html"])), False),
+    ("tables read of the wrong type", _edit_manifest(lambda e: e.update(tables_read="goal4")), False),
+    ("a manifest from before output hashes", _edit_manifest(lambda e: e.pop("outputs")), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case, damage, reused", REUSE_CASES, ids=[c[0] for c in REUSE_CASES])
+def test_only_changed_reuses_nothing_damaged(tmp_path, capsys, published_goal4, case, damage, reused):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(published_goal4, out, symlinks=True)
+    damage(out / "2015-goal4")
+    got, text = run(["annual", "--notebooks", "goal4", "--only-changed", "--out", out, "--no-pdf", "--quiet"], capsys)
+    assert got == 0, text
+    assert ("goal4        reused" in text) is reused, text
+    assert (out / "2015-goal4" / "goal4" / "ratings.csv").exists()
+    assert b"\xff" not in (out / "2015-goal4" / "notebooks" / "goal4.ipynb").read_bytes()
