@@ -12,6 +12,7 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from icbl_analysis import cli
@@ -625,3 +626,132 @@ def test_only_changed_reuses_nothing_damaged(tmp_path, capsys, published_goal4, 
     assert ("goal4        reused" in text) is reused, text
     assert (out / "2015-goal4" / "goal4" / "ratings.csv").exists()
     assert b"\xff" not in (out / "2015-goal4" / "notebooks" / "goal4.ipynb").read_bytes()
+
+
+# ---- text from data is text in every format (round 3) ---------------------------------------------------------
+
+HOSTILE = [
+    "a source cell\n# over three lines\n1. becomes a list",
+    "a heading underlined\n===",
+    "<img\tsrc=x\tonerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "+1",
+    "\t=1+1",
+    "US$5 (core) and US$10",
+    "$x$ and $$y$$",
+    "right-to-left \u202eexe.txt",
+    "zero\u200bwidth\u200cjoin\u200d\ufeffmarks\u2066",
+    "- a list item",
+    "* another",
+    "> a quote",
+    "`code` and ```fenced```",
+    "[a link](javascript:alert(1)) and <javascript:alert(1)>",
+    "**bold** _em_ ~~struck~~",
+    "| a | table |\n|---|---|",
+    "&amp; &lt;b&gt; \\*",
+]
+
+
+class Tags(__import__("html.parser").parser.HTMLParser):
+    """The tags and the text of an HTML fragment."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags, self.text = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def shown(text: str) -> str:
+    """What a reader should see of a cell: its characters, without the invisible ones."""
+    from icbl_analysis.present.words import clean
+
+    return clean(text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_shows_data_as_text(text):
+    from icbl_analysis.present.tables import styled
+    from icbl_analysis.present.words import esc
+    from icbl_analysis.publish import ENV
+
+    for page in (esc(text), ENV.from_string("{{ x }}").render(x=text)):
+        parsed = Tags(page)
+        assert parsed.tags == [] and "".join(parsed.text) == shown(text), page
+    table = Tags(styled(pd.DataFrame({"quote": [text]})).to_html())
+    assert {t for t, _ in table.tags} <= {"style", "table", "thead", "tr", "th", "tbody", "td"}
+    assert " ".join(shown(text).split()) in " ".join("".join(table.text).split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_shows_data_as_one_line_of_text(text):
+    from markdown_it import MarkdownIt
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from icbl_analysis.present.words import md
+
+    gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # GitHub's Markdown, without linkify
+    for render in (markdown2html_mistune, MarkdownIt("commonmark").render, gfm.render):
+        for place in (md(text), f"A finding\n{md(text)}", f"- {md(text)}"):  # alone, under a line, in a list
+            parsed = Tags(render(place))
+            assert {t for t, _ in parsed.tags} <= {"p", "ul", "li"}, (place, render(place))
+            assert " ".join(shown(text).split()) in " ".join("".join(parsed.text).split()), render(place)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_memo_link_stays_one_link(text):
+    from markdown_it import MarkdownIt
+
+    from icbl_analysis.present.memo import _md_link
+
+    parsed = Tags(MarkdownIt("commonmark").render(_md_link("https://example.org/" + text)))
+    assert [t for t, _ in parsed.tags] == ["p", "a"], parsed.tags
+    assert parsed.tags[1][1]["href"].startswith("https://example.org/")
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string"])
+def test_csv_cells_never_run_as_formulas(tmp_path, dtype):
+    import csv
+
+    from icbl_analysis.present.words import spreadsheet_safe
+
+    frame = pd.DataFrame({"note": pd.Series(HOSTILE, dtype=dtype), "value": range(len(HOSTILE))})
+    path = tmp_path / "out.csv"
+    spreadsheet_safe(frame).to_csv(path, index=False)
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    for row, text in zip(rows, HOSTILE, strict=True):
+        assert row["note"][:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+        assert row["note"].removeprefix("'") == shown(text)
+    assert [int(r["value"]) for r in rows] == list(range(len(HOSTILE)))  # numbers stay numbers
+    assert spreadsheet_safe(pd.DataFrame({"n": ["-5", "-2.5"]}))["n"].tolist() == ["-5", "-2.5"]  # plain numbers
+
+
+def test_hostile_text_in_a_researcher_folder_is_text_in_the_report_and_its_files(tmp_path, capsys):
+    import csv
+
+    source = '"' + "\n".join(HOSTILE[:4] + HOSTILE[9:12]).replace('"', "'") + '"'
+    rows = "".join(f"G4.I03,{year},{1000 + year},visits,{source},{source}\n" for year in range(2011, 2016))
+    folder = write_folder(tmp_path / "mine", {"researcher_indicators.csv": RESEARCHER + rows})
+    out = tmp_path / "out"
+    got, text = run(["annual", "--notebooks", "goal4", "--user-data", folder, "--out", out, "--no-pdf", "--quiet"],
+                    capsys)  # fmt: skip
+    assert got == 0, text
+    page = (out / "2015-goal4" / "goal4.html").read_text(encoding="utf-8")
+    body = page[page.index("<body") :]
+    assert "US$5 (core) and US$10" in body and "a source cell # over three lines 1. becomes a list" in body
+    tags = Tags(body).tags
+    assert not [t for t in tags if "onerror" in t[1] or t[1].get("src") == "x"] and "<script>alert" not in body
+    assert "\u202e" not in page and "\\(core\\)" not in page
+    assert "<h1" not in body.split("researcher")[-1]  # no heading made from the source cell
+    for path in (out / "2015-goal4").rglob("*.csv"):
+        for row in csv.reader(path.open(encoding="utf-8", newline="")):
+            for cell in row:
+                assert cell[:1] not in ("=", "+", "@", "\t", "\r") and not cell.startswith("-2+3"), (path, cell)

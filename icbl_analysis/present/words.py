@@ -155,9 +155,8 @@ MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~=^])")
 def md(text) -> str:
     """Text from data files as inline Markdown text: one line (a cell over several lines cannot start a
     heading, a list or a code block), no live markup, links, emphasis or maths; & < > $ as entities."""
-    flat = " ".join(clean(text).split())
+    flat = MD_SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
     out = html.escape(flat, quote=False).replace("$", "&#36;")  # $...$ is maths to Jupyter's Markdown
-    out = MD_SPECIAL.sub(r"\\\1", out)
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # "1. " would start a numbered list
 
 
