@@ -755,3 +755,40 @@ def test_hostile_text_in_a_researcher_folder_is_text_in_the_report_and_its_files
         for row in csv.reader(path.open(encoding="utf-8", newline="")):
             for cell in row:
                 assert cell[:1] not in ("=", "+", "@", "\t", "\r") and not cell.startswith("-2+3"), (path, cell)
+
+
+# ---- one validation, one answer (round 3) ---------------------------------------------------------------------
+
+
+def test_validate_and_annual_give_one_answer_as_the_data_they_join_changes(tmp_path, capsys, data_copy):
+    mine = write_folder(tmp_path / "mine", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5")})  # fmt: skip
+    assert run(["validate", mine, "--partial", "--data", data_copy], capsys)[0] == 0  # remembered as valid
+    with (data_copy / "monitor_facts.csv").open("a", encoding="utf-8") as fh:  # the data it joins gains a row
+        fh.write(fact(place="KHM", period="2025", edition="LM2026", value="7", url="https://example.org/b"))
+    words = "mine/monitor_facts.csv, row 2, column 'value', value 5: contradicts the bundled data, which has 7"
+    code, text = run(["validate", mine, "--partial", "--data", data_copy], capsys)
+    assert (code, words in text) == (1, True), text
+    out = tmp_path / "out"
+    code, text = run(["annual", "--data", data_copy, "--user-data", mine, "--notebooks", "goal4", "--out", out,
+                      "--no-pdf", "--quiet"], capsys)  # fmt: skip
+    assert (code, words in text) == (2, True), text
+    assert not out.exists()
+
+
+def test_a_remembered_check_is_forgotten_when_the_bundled_tables_or_the_day_change(monkeypatch, data_copy):
+    from icbl_analysis import validate
+
+    monkeypatch.setattr(validate, "BUNDLED_DATA_DIR", data_copy)
+    first = validate._key("folder", "the same researcher's folder")
+    assert validate._key("folder", "the same researcher's folder") == first
+    (data_copy / "units.csv").write_text((data_copy / "units.csv").read_text() + "widgets,0,10,yes,widgets\n")
+    changed = validate._key("folder", "the same researcher's folder")
+    assert changed != first
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.fromordinal(date.today().toordinal() + 1)
+
+    monkeypatch.setattr(validate, "date", Tomorrow)
+    assert validate._key("folder", "the same researcher's folder") != changed
