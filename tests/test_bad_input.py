@@ -792,3 +792,17 @@ def test_a_remembered_check_is_forgotten_when_the_bundled_tables_or_the_day_chan
 
     monkeypatch.setattr(validate, "date", Tomorrow)
     assert validate._key("folder", "the same researcher's folder") != changed
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "$\\frac{ unclosed maths $"])
+def test_a_chart_shows_data_as_text(tmp_path, text):
+    import matplotlib.pyplot as plt
+
+    from icbl_analysis.present.charts import footer
+
+    fig = plt.figure()
+    footer(fig, text)
+    fig.savefig(tmp_path / "chart.png")  # bad maths would fail to draw here
+    shown_text = fig.texts[0].get_text()
+    plt.close(fig)
+    assert shown_text.replace("\\$", "$") == "Source: " + shown(text) and "\u202e" not in shown_text

@@ -160,6 +160,12 @@ def md(text) -> str:
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)  # "1. " would start a numbered list
 
 
+def chart_text(text) -> str:
+    """Text from data files for a matplotlib chart: $ written as \\$, so "US$5 and US$10" is not read as maths
+    (nor fails to draw as bad maths)."""
+    return clean(text).replace("$", r"\$")
+
+
 def csv_cell(value):
     """A cell for a CSV file a spreadsheet may open: text that a spreadsheet would run as a formula (starting
     with = + - @, a tab or a carriage return; a plain negative number stays a number) gets a leading '.
