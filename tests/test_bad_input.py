@@ -805,4 +805,4 @@ def test_a_chart_shows_data_as_text(tmp_path, text):
     fig.savefig(tmp_path / "chart.png")  # bad maths would fail to draw here
     shown_text = fig.texts[0].get_text()
     plt.close(fig)
-    assert shown_text.replace("\\$", "$") == "Source: " + shown(text) and "\u202e" not in shown_text
+    assert shown_text.replace("\\$", "$") == "Source: " + " ".join(shown(text).split()) and "\u202e" not in shown_text

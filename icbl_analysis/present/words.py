@@ -161,9 +161,9 @@ def md(text) -> str:
 
 
 def chart_text(text) -> str:
-    """Text from data files for a matplotlib chart: $ written as \\$, so "US$5 and US$10" is not read as maths
-    (nor fails to draw as bad maths)."""
-    return clean(text).replace("$", r"\$")
+    """Text from data files for a matplotlib chart, on one line: $ written as \\$, so "US$5 and US$10" is not
+    read as maths (nor fails to draw as bad maths)."""
+    return " ".join(clean(text).split()).replace("$", r"\$")
 
 
 def csv_cell(value):
