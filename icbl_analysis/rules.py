@@ -49,6 +49,7 @@ URL_COLUMNS = ("source_url",)
 def check_table(name: str, frame: pd.DataFrame, problems: list, today: date, units=None, indicators=None) -> None:
     """Every rule of this module on one table's rows."""
     check_dates(name, frame, problems, today)
+    check_years(name, frame, problems, today.year)
     check_places(name, frame, problems)
     check_urls(frame, problems)
     check_magnitudes(name, frame, problems, units)
@@ -83,6 +84,27 @@ def check_dates(name: str, frame: pd.DataFrame, problems: list, today: date) -> 
             problem = schema.day_problem_of(value, today, column in FUTURE_ALLOWED)
             if problem:
                 problems.append(DataError(problem, **_where(frame, row, column)))
+
+
+def check_years(name: str, frame: pd.DataFrame, problems: list, this_year: int) -> None:
+    """Years, periods and editions of every table lie between 1997 (1999 and 2010 for the Monitors' first
+    editions) and this year: a figure for a year to come is a slip. (schema.check_plausible says the same
+    for monitor_facts and researcher_indicators.)"""
+    if name in ("monitor_facts", "researcher_indicators") and "year" not in frame.columns:
+        return
+    for row in frame.to_dict("records"):
+        problem = None
+        year = row.get("year") if "year" in frame.columns else None
+        if not _missing(year) and isinstance(year, int | float) and year > this_year:
+            problem = "year", f"a year after this one ({this_year}): the record can only hold what has happened"
+        elif name not in ("monitor_facts", "researcher_indicators"):
+            period = row.get("period")
+            if isinstance(period, int) and period > this_year:
+                problem = "period", f"a year after this one ({this_year}): the record can only hold what has happened"
+            problem = problem or schema._period_problem(period if isinstance(period, str) else None, this_year)
+            problem = problem or schema._edition_problem(row.get("edition"), this_year)
+        if problem:
+            problems.append(DataError(problem[1], **_where(frame, row, problem[0])))
 
 
 def check_places(name: str, frame: pd.DataFrame, problems: list) -> None:

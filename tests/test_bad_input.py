@@ -280,6 +280,13 @@ FOLDER_CASES = [
      f"mine/clearance_events.csv, row 2, column 'date', value '{TODAY.year + 1}': a date after today"),
     ("a figure as of tomorrow", {"monitor_facts.csv": FACTS + fact(period="2014", edition="", as_of=TOMORROW, place="KHM", value="3")}, 1,
      f"mine/monitor_facts.csv, row 2, column 'as_of', value '{TOMORROW}': a date after today"),
+    ("visits counted for next year", {"researcher_indicators.csv": RESEARCHER + f"G4.I03,{TODAY.year + 1},100,visits,web,\n"}, 1,
+     f"mine/researcher_indicators.csv, row 2, column 'year', value {TODAY.year + 1}: "
+     + ("a year after this one" if TODAY.year < 2030 else "must be at most 2030")),
+    ("mines retained as reported by an edition to come", {"retained_mines.csv": RETAINED + "KHM,Cambodia,2015,10,,LM2099,https://x.org,q,\n"}, 1,
+     "mine/retained_mines.csv, row 2, column 'edition', value 'LM2099': no such edition"),
+    ("use reported for a period to come", {"use_reports.csv": USE + "LM2016,2015-2099,apm,government,SYR,Syria,confirmed,https://x.org,q,\n"}, 1,
+     "mine/use_reports.csv, row 2, column 'period', value '2015-2099': a period must lie between 1997 and"),
     ("1e30 casualties in one country", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="1e30")}, 1,
      "mine/monitor_facts.csv, row 2, column 'value', value 1e+30: above the most a casualties figure can be (1,000,000)"),
     ("1e30 website visits", {"researcher_indicators.csv": RESEARCHER + "G4.I03,2012,1e30,visits,web,\n"}, 1,
