@@ -813,3 +813,23 @@ def test_a_chart_shows_data_as_text(tmp_path, text):
     shown_text = fig.texts[0].get_text()
     plt.close(fig)
     assert shown_text.replace("\\$", "$") == "Source: " + " ".join(shown(text).split()) and "\u202e" not in shown_text
+
+
+def test_rows_from_elsewhere_are_checked_by_the_same_path():
+    """A workbook's rows (not a CSV file) go through the same checks, named by the workbook and its rows."""
+    from icbl_analysis.validate import validate_rows
+
+    good = {"metric": "casualties_total", "period": "2025", "place": "KHM", "value": 5, "unit": "casualties",
+            "edition": "LM2026", "source_url": OK, "quote": "a quote", "_line": 4}  # fmt: skip
+    assert validate_rows("monitor_facts", [good], file="records.xlsx, sheet Figures") == []
+    bad = [good, dict(good, place="WLD", metric="casualties_total", value=1e30, _line=9), dict(good, place="GIB", _line=12)]
+    events = [{"iso3": "GIB", "state": "Gibraltar", "treaty": "MBT", "event": "deposit", "date": "2013-05-01",
+               "source_url": OK, "quote": "q", "_line": 3}]  # fmt: skip
+    found = [str(p) for p in validate_rows("monitor_facts", bad, file="records.xlsx, sheet Figures")]
+    found += [str(p) for p in validate_rows("treaty_events", events, file="records.xlsx, sheet Treaties")]
+    assert found == [
+        "records.xlsx, sheet Figures, row 9, column 'value', value 1e+30: above the most a casualties figure can be "
+        "(1,000,000): a typo or a unit mix-up?",
+        "records.xlsx, sheet Treaties, row 3, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv: "
+        "only a state can join a treaty",
+    ]
