@@ -17,8 +17,9 @@ from IPython.display import Image, Markdown, display
 from . import facts as F
 from .errors import DataError
 from .evidence import meeting_index, period_end
+from .indicators import RECORDS
 from .paths import outputs_dir
-from .present import charts, tables, text
+from .present import charts, figures, tables, text
 from .present.words import md, status_word
 from .profile import compute_profile
 from .ratings import RATED
@@ -65,9 +66,10 @@ class Output:
         display(tables.styled(frame, columns, unit))
 
 
-def open_review(goal, review_year, baseline_year, vintage, data_dir="", user_data_dir="", output_dir=""):
-    """The computed review and where its outputs go (default `outputs/interactive/<year>/<name>`)."""
-    review = compute_review(goal, review_year, baseline_year, vintage, data_dir, user_data_dir)
+def open_review(goal, review_year, baseline_year, vintage, data_dir="", user_data_dir="", output_dir="", records=""):
+    """The computed review and where its outputs go (default `outputs/interactive/<year>/<name>`); `records`: the
+    campaign's filled records workbook, if any."""
+    review = compute_review(goal, review_year, baseline_year, vintage, data_dir, user_data_dir, records=records)
     name = f"goal{goal}" if goal else "overview"
     folder = Path(output_dir) if output_dir else outputs_dir() / "interactive" / str(review_year) / name
     return review, Output(folder)
@@ -95,7 +97,13 @@ def status_table(review: Review, out: Output) -> None:
 
 
 def objective(review: Review, out: Output, objective_id: str) -> None:
+    """The objective's finding, then the chart of each of its indicators the campaign's records answered."""
     out.markdown(text.objective_finding(review, objective_id))
+    vals = review.values
+    answered = vals[(vals["objective"] == objective_id) & (vals["source_kind"] == RECORDS) & vals["value"].notna()]
+    for indicator_id in answered["indicator_id"].unique():
+        fig, data = figures.indicator(review, indicator_id)
+        out.chart(fig, data, indicator_id.replace(".", "_"))
 
 
 def key_numbers(review: Review, out: Output) -> None:
@@ -105,9 +113,11 @@ def key_numbers(review: Review, out: Output) -> None:
 
 
 def values_with_sources(review: Review, out: Output) -> None:
-    """Annex: each public indicator year by year, with the source of each number."""
+    """Annex: each indicator with a value (public or from the campaign's records) year by year, with the source of
+    each number."""
     vals = review.values if review.goal is None else review.values[review.values["goal"] == review.goal]
-    vals = vals[vals["answerable_from"] == "public"]
+    answered = vals.groupby("indicator_id")["value"].transform(lambda v: v.notna().any())
+    vals = vals[(vals["answerable_from"] == "public") | answered]
     out.markdown("## Annex: every value with its source")
     columns = {
         "year": "Year",
@@ -118,7 +128,8 @@ def values_with_sources(review: Review, out: Output) -> None:
         "source_url": "Source",
     }
     for ind_id, frame in vals.groupby("indicator_id", sort=False):
-        out.markdown(f"**{ind_id}** {md(frame.iloc[0]['indicator'])}")
+        kind = " (campaign records)" if frame.iloc[0]["source_kind"] == RECORDS else ""
+        out.markdown(f"**{ind_id}** {md(frame.iloc[0]['indicator'])}{kind}")
         unit = next((u for u in frame["unit"] if isinstance(u, str)), "")
         out.table(frame, columns, unit=unit)
 
@@ -131,12 +142,12 @@ def not_assessable(review: Review, out: Output) -> None:
         return
     measures = review.data.indicators.set_index("id")["measure"]
     out.markdown(
-        "## Not assessable from public data\n\n"
-        f"{len(gaps)} indicators of this review need records that no public source holds. To rate them, copy "
-        "`data/templates/researcher_indicators.csv` into a folder, add one row per indicator and year, and pass "
-        "the folder as `user_data_dir` (or `--user-data`)."
+        "## Awaiting the campaign's records\n\n"
+        f"{len(gaps)} indicators of this review need records that no public source holds. To rate them, write the "
+        "campaign records workbook (`icbl-review records campaign.xlsx`), fill it in Excel and run "
+        "`icbl-review annual --records campaign.xlsx` (in a notebook: the `records` parameter)."
     )
-    columns = {"indicator_id": "Indicator", "short_name": "Short name", "data_needed": "Data that would answer it"}
+    columns = {"indicator_id": "Indicator", "short_name": "Short name", "data_needed": "What counts"}
     out.table(gaps.assign(data_needed=gaps["indicator_id"].map(measures)), columns)
 
 

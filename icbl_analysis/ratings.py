@@ -83,7 +83,7 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int, res
     """(status, reason) for one indicator's yearly rows."""
     unit = next((u for u in frame["unit"] if isinstance(u, str) and u), "")
     if frame["value"].isna().all() and researcher:
-        return "not assessable from public data", "only the campaign's own records answer it; none supplied"
+        return "not assessable from public data", "awaiting the campaign's records (the records workbook answers it)"
     if year <= baseline:
         now, now_q, _ = _value(frame, year)
         shown = format_value(now, now_q, unit) if now is not None else "no value"
@@ -97,7 +97,8 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int, res
         this_year = _value(frame, year)[0]
         detail = (
             f"{format_value(this_year, None, unit) if this_year is not None else 'no value'} in {year}; "
-            f"at least one in {len(positive)} of the {len(span)} years {baseline + 1}-{year}"
+            f"{'yes' if unit == 'yes_no' else 'at least one'} in {len(positive)} of the {len(span)} years "
+            f"{baseline + 1}-{year}"
         )
         if len(positive) == len(span):
             return "on track", detail

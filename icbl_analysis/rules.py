@@ -1,6 +1,6 @@
 """Rules on a table's rows that a schema cannot state: dates that exist and have happened, places that can
-be parties, web addresses without spaces or markup, bounded magnitudes, units the catalogue names, and two
-values for one figure only when a note says why.
+be parties, web addresses without spaces or markup, bounded magnitudes, and two values for one figure only
+when a note says why. (A researcher's indicators keep the catalogue's unit: schema.check_researcher.)
 
 Each rule takes a typed frame (read.read_table: `_line` holds each row's line) and adds a DataError naming
 file, row, column and value to `problems`. `check_table` runs them all; validate.py calls it for every table.
@@ -46,7 +46,7 @@ ONE_FIGURE = {
 URL_COLUMNS = ("source_url",)
 
 
-def check_table(name: str, frame: pd.DataFrame, problems: list, today: date, units=None, indicators=None) -> None:
+def check_table(name: str, frame: pd.DataFrame, problems: list, today: date, units=None) -> None:
     """Every rule of this module on one table's rows."""
     check_dates(name, frame, problems, today)
     check_years(name, frame, problems, today.year)
@@ -54,8 +54,6 @@ def check_table(name: str, frame: pd.DataFrame, problems: list, today: date, uni
     check_urls(frame, problems)
     check_magnitudes(name, frame, problems, units)
     check_one_value(name, frame, problems)
-    if name == "researcher_indicators" and indicators is not None:
-        check_catalogue_units(frame, indicators, problems)
 
 
 def _where(frame: pd.DataFrame, row: dict, column: str) -> dict:
@@ -88,9 +86,9 @@ def check_dates(name: str, frame: pd.DataFrame, problems: list, today: date) -> 
 
 def check_years(name: str, frame: pd.DataFrame, problems: list, this_year: int) -> None:
     """Years, periods and editions of every table lie between 1997 (1999 and 2010 for the Monitors' first
-    editions) and this year: a figure for a year to come is a slip. (schema.check_plausible says the same
-    for monitor_facts and researcher_indicators.)"""
-    if name in ("monitor_facts", "researcher_indicators") and "year" not in frame.columns:
+    editions) and this year: a figure for a year to come is a slip. (schema.check_plausible and
+    check_researcher say the same for monitor_facts and researcher_indicators.)"""
+    if name in ("monitor_facts", "researcher_indicators"):
         return
     for row in frame.to_dict("records"):
         problem = None
@@ -151,16 +149,6 @@ def check_magnitudes(name: str, frame: pd.DataFrame, problems: list, units=None)
             what = f"a {unit} figure" if unit in maxima else "any figure of this review"
             problems.append(DataError(f"above the most {what} can be ({most:,.0f}): a typo or a unit mix-up?",
                                       **_where(frame, row, column)))  # fmt: skip
-
-
-def check_catalogue_units(frame: pd.DataFrame, indicators: pd.DataFrame, problems: list) -> None:
-    """A researcher's indicator is counted in the unit data/indicators.csv gives it (visits, not percent)."""
-    catalogue = {r.id: r.unit for r in indicators.itertuples() if isinstance(r.unit, str) and r.unit}
-    for row in frame.to_dict("records"):
-        expected = catalogue.get(row.get("indicator_id"))
-        if expected and row.get("unit") != expected:
-            problems.append(DataError(f"{row['indicator_id']} is counted in {expected} (data/indicators.csv)",
-                                      **_where(frame, row, "unit")))  # fmt: skip
 
 
 def check_one_value(name: str, frame: pd.DataFrame, problems: list) -> None:

@@ -39,6 +39,17 @@ def _status(status: str) -> dict:
     return {"status": status, "colour": COLOURS.get(status, "#6b7785"), "outlined": status.startswith("not assessable")}
 
 
+def _rated_title(plan: list[dict]) -> str:
+    """'12 of the plan's 52 indicators can be rated from the public record' (and how many from the campaign's
+    records, when it supplied them)."""
+    rated = [r for r in plan if r["status"] in ("on track", "at risk", "off track")]
+    records = sum(r.get("answerable_from") == "researcher" for r in rated)
+    if not records:
+        return f"{len(rated)} of the plan's {len(plan)} indicators can be rated from the public record"
+    return (f"{len(rated)} of the plan's {len(plan)} indicators rated: {len(rated) - records} from the public "
+            f"record, {records} from the campaign's records")  # fmt: skip
+
+
 def deck(staging: Path, params: dict) -> list[dict]:
     year, baseline = params["review_year"], params["baseline_year"]
     overview = read_json(staging / "overview" / "summary.json")
@@ -72,16 +83,21 @@ def deck(staging: Path, params: dict) -> list[dict]:
             "notes": "Every sentence is written by the library from the cited data; the goal reports hold the rest.",
         },
         {
-            "title": f"{sum(r['status'] in ('on track', 'at risk', 'off track') for r in plan)} of the plan's "
-            f"{len(plan)} indicators can be rated from the public record",
+            "title": _rated_title(plan),
             "images": [i for i in [_img(staging / "overview" / "charts" / "status_board.png")] if i],
             "notes": "Outlined tiles need the campaign's own records; grey tiles are public figures the record "
             "collected does not hold for the review year.",
         },
     ]
+    catalogue = read_csv(Path(params.get("data_dir") or "") / "indicators.csv") if params.get("data_dir") else []
     for goal in (1, 2, 3, 4):
         summary = read_json(staging / f"goal{goal}" / "summary.json")
-        for k, (chart, indicator) in enumerate(PER_GOAL[goal]):
+        from_records = [  # the campaign-records indicators the catalogue puts on the slides, where records answered
+            (r["id"].replace(".", "_"), r["id"])
+            for r in catalogue
+            if r["goal"] == str(goal) and r["answered_by"] == "researcher" and r.get("slide") == "yes"
+        ]
+        for k, (chart, indicator) in enumerate(PER_GOAL[goal] + from_records):
             image = _img(staging / f"goal{goal}" / "charts" / f"{chart}.png")
             if image is None:
                 continue
@@ -114,17 +130,19 @@ def deck(staging: Path, params: dict) -> list[dict]:
     by_goal = {}
     for r in missing:
         by_goal.setdefault(r["goal"], []).append(r["short_name"])
-    slides.append(
-        {
-            "title": f"{len(missing)} indicators need the campaign's own records",
-            "bullets": [
-                f"Goal {g}: {', '.join(names[:6])}{' …' if len(names) > 6 else ''}"
-                for g, names in sorted(by_goal.items())
-            ],
-            "source": "data/templates/researcher_indicators.csv takes them; the reviews rate them at once",
-            "notes": "Statements, media, web visits, participation and governance are in no public record.",
-        }
-    )
+    if missing:
+        slides.append(
+            {
+                "title": f"{len(missing)} indicators await the campaign's records",
+                "bullets": [
+                    f"Goal {g}: {', '.join(names[:6])}{' …' if len(names) > 6 else ''}"
+                    for g, names in sorted(by_goal.items())
+                ],
+                "source": "`icbl-review records campaign.xlsx` writes the workbook that takes them; "
+                "`icbl-review annual --records campaign.xlsx` rates them",
+                "notes": "Statements, media, web visits, participation and governance are in no public record.",
+            }
+        )
     gaps = [r for r in plan if r["status"] == "no data found"]
     slides.append(
         {

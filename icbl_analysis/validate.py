@@ -33,20 +33,27 @@ from .schema import USER_TABLES
 
 
 def validate_folder(
-    folder: str | Path | None = None, partial: bool = False, merging: bool = True, base: str | Path | None = None
+    folder: str | Path | None = None,
+    partial: bool = False,
+    merging: bool = True,
+    base: str | Path | None = None,
+    records=None,
 ) -> list[DataError]:
     """Every problem in every table of a data folder (an empty list when all is well). With partial=True
     (a researcher's folder of extra rows) absent tables are fine, foreign keys may point at the tables of
     `base` (default: the bundled data), and (with `merging`, the default) a row contradicting one of `base`
-    is a problem, as `load_data(base, folder)` would find. What passes here passes a review."""
+    is a problem, as `load_data(base, folder)` would find. What passes here passes a review. `records`: a
+    campaign records workbook kept in the folder and passed as such (records.py reads it; it is not refused
+    as a stray spreadsheet)."""
     root = resolve_data_dir(folder)
     joined = resolve_data_dir(base) if partial and merging else None
     if not root.is_dir():
         return [DataError("the data folder does not exist, or is not a folder", file=str(root))]
-    key = _key("folder", partial, merging, _fingerprint(root), _fingerprint(joined) if joined else "")
+    passed = Path(records).expanduser().resolve() if records else None
+    key = _key("folder", partial, merging, _fingerprint(root), _fingerprint(joined) if joined else "", passed or "")
     if _known_valid(key):  # these very files passed these very checks before
         return []
-    problems = _stray_files(root)
+    problems = _stray_files(root, passed)
     present = []
     allowed = USER_TABLES if partial else schema.table_names()
     for res in schema.descriptor()["resources"]:
@@ -114,9 +121,9 @@ def _cell(value) -> str:
     return str(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
-def ensure_valid(folder: Path, partial: bool = False, merging: bool = True, base=None) -> None:
+def ensure_valid(folder: Path, partial: bool = False, merging: bool = True, base=None, records=None) -> None:
     """Refuse a folder with problems: one message naming the first, and how many more there are."""
-    problems = validate_folder(folder, partial, merging, base)
+    problems = validate_folder(folder, partial, merging, base, records)
     if problems:
         more = f" (and {len(problems) - 1} more: run `icbl-review validate`)" if len(problems) > 1 else ""
         raise DataError(f"{problems[0]}{more}")
@@ -131,9 +138,11 @@ def _content_problems(name: str, root: Path, partial: bool, joined: Path | None)
         indicators = read_table("indicators", None)
         if name == "monitor_facts":
             schema.check_metrics(frame, _metrics_for(root, partial, joined), problems)
+        if name == "researcher_indicators":  # first: a wrong unit or indicator explains what follows from it
+            schema.check_researcher(frame, indicators, problems, date.today().year)
         if name in ("monitor_facts", "researcher_indicators"):
             schema.check_plausible(name, frame, _units(), problems, date.today().year)
-        rules.check_table(name, frame, problems, date.today(), _units(), indicators)
+        rules.check_table(name, frame, problems, date.today(), _units())
         if joined is not None and name in USER_TABLES and not problems:
             base = joined / schema.resource(name)["path"]
             merge(read_table(name, joined) if base.exists() else frame.iloc[0:0], frame, schema.resource(name))
@@ -158,7 +167,7 @@ SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".tsv", ".txt")
 LOCK_FILES = ("~$", ".~lock.")  # Excel's and LibreOffice's marks that a file is open: not data
 
 
-def _stray_files(root: Path) -> list[DataError]:
+def _stray_files(root: Path, passed: Path | None = None) -> list[DataError]:
     """Files no table of the package is called: a misspelt name, a name in other capitals, a spreadsheet
     that was not saved as CSV. Each would otherwise be ignored without a word."""
     known = {r["path"] for r in schema.descriptor()["resources"]}
@@ -166,13 +175,14 @@ def _stray_files(root: Path) -> list[DataError]:
     problems = []
     for path in sorted(root.iterdir()):
         name, suffix = path.name, path.suffix.lower()
-        if name in known or name.startswith(LOCK_FILES):
+        if name in known or name.startswith(LOCK_FILES) or (passed is not None and path.resolve() == passed):
             continue
         if suffix in SPREADSHEETS:
             close = get_close_matches(path.stem + ".csv", sorted(known), n=1, cutoff=0.6)
             if close:
                 problems.append(DataError(f"a spreadsheet, which is not read: save it as 'CSV UTF-8' named "
-                                          f"{close[0]}", file=str(path)))  # fmt: skip
+                                          f"{close[0]} (a campaign records workbook is passed as --records FILE)",
+                                          file=str(path)))  # fmt: skip
         elif suffix == ".csv" and name.lower() in by_lower:
             problems.append(DataError(f"tables are read by their exact names: rename it {by_lower[name.lower()]}",
                                       file=str(path)))  # fmt: skip

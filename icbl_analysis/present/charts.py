@@ -70,6 +70,9 @@ def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, P
 
 
 def _sources(data: pd.DataFrame) -> str:
+    if "source_kind" in data and (data["source_kind"] == "campaign records").all():  # the campaign's own records
+        said = list(dict.fromkeys(str(s) for s in data["source_url"].dropna() if str(s)))
+        return "campaign records" + (f": {'; '.join(said[:3])}{' …' if len(said) > 3 else ''}" if said else "")
     editions = sorted({e for e in data.get("edition", pd.Series(dtype=str)).dropna() if e}, key=lambda e: (e[-4:], e))
     tables = sorted({s for s in data.get("source_url", pd.Series(dtype=str)).dropna() if not str(s).startswith("http")})
     others = (
@@ -92,7 +95,8 @@ def _sources(data: pd.DataFrame) -> str:
 def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None):
     """Bars per year for one indicator (the rows of `review.indicator_values`); a year without a value is
     labelled "no data"; the review year is highlighted and the legend says so. None when no year has data."""
-    data = values[["year", "value", "unit", "qualifier", "edition", "source_url", "note"]].copy()
+    columns = ["year", "value", "unit", "qualifier", "edition", "source_url", "note"]
+    data = values[columns + [c for c in ["source_kind"] if c in values]].copy()
     numbers = data["value"].astype(float)
     if numbers.isna().all():
         return None, data

@@ -72,7 +72,7 @@ def status_board(review):
 
 def coverage(review):
     table = review.coverage()
-    return boards.coverage_grid(table, f"Where the public record answers, {review.baseline}-{review.year}")
+    return boards.coverage_grid(table, f"Where each value comes from, {review.baseline}-{review.year}")
 
 
 def by_country(review, metric: str, title: str, ylabel: str, top: int | None = None):

@@ -28,6 +28,8 @@ def review_intro(review) -> str:
     user = ""
     if review.data.user_dir:
         user = f" plus the researcher's records in the folder “{md(review.data.user_dir.name)}”"
+    if getattr(review.data, "records", None):
+        user += f" plus the campaign records in “{md(review.data.records.name)}”"
     return (
         f"**Review of {review.year} against the {review.baseline} baseline, as of {when}.** {period} "
         f"Treaty status and obligations use only evidence dated on or before {when}; Monitor figures are "
@@ -46,7 +48,7 @@ def value_source(values, year: int) -> str:
         return source_label(r["edition"], r["source_url"])
     if r.get("answerable_from") == "researcher":
         said = r["source_url"]
-        return f"researcher's records: {md(said)}" if isinstance(said, str) and said else "researcher's records"
+        return f"campaign records: {md(said)}" if isinstance(said, str) and said else "campaign records"
     return (
         "treaty and obligation records"
         if not str(r["source_url"]).startswith("http")
@@ -73,11 +75,23 @@ def objective_finding(review, objective: str) -> str:
     for r in ratings[ratings["objective"] == objective].itertuples():
         if r.status in RATED or r.status == "baseline year":
             lines.append(f"- {indicator_finding(review, r.indicator_id)}")
+        lines += related_lines(review, r.indicator_id)
     missing = ratings[(ratings["objective"] == objective) & ~ratings["status"].isin(RATED + ["baseline year"])]
     if len(missing):
         names = ", ".join(f"{r.indicator_id} {md(r.short_name)} ({r.status})" for r in missing.itertuples())
         lines.append(f"- Not rated: {names}.")
     return "\n".join(lines)
+
+
+def related_lines(review, indicator_id: str) -> list[str]:
+    """Public figures that bear on an indicator without answering it, one line per figure (Markdown)."""
+    figures = review.related_figures(indicator_id)
+    lines = []
+    for label, rows in figures.groupby("label", sort=False):
+        values = ", ".join(f"{r.value} in {r.year}" for r in rows.itertuples())
+        sources = ", ".join(dict.fromkeys(rows["source"]))
+        lines.append(f"- Public record beside {indicator_id}: {md(label)}: {md(values)} ({md(sources)}).")
+    return lines
 
 
 def goal_takeaway(review, goal: int) -> str:

@@ -119,6 +119,8 @@ def number(value, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     value = float(value)
+    if unit == "yes_no":
+        return "yes" if value else "no"
     if unit == "USD_million":
         return f"{value:,.1f}"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
@@ -203,6 +205,8 @@ UNIT_WORDS = {
     "percent": "%",
     "casualties": "casualties",
     "mines": "mines",
+    "yes_no": "1 = yes, 0 = no",
+    "USD_thousand": "US$ thousand",
 }
 
 VALUE_WORDS = {  # codes that appear as cell values in the data tables
