@@ -218,7 +218,7 @@ def test_country_profiles(tmp_path):
     result = run_profiles(["Cambodia", "BLR"], 2015, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []
     folder = result.folder
-    assert folder.name == "profiles-2015" and (folder / "profile_KHM.html").exists()
+    assert folder.name == "profiles-2015-BLR-KHM" and (folder / "profile_KHM.html").exists()  # beside the full set
     rows = read_csv(folder / "profile_BLR" / "obligations.csv")
     stockpile = next(r for r in rows if r["obligation"] == "stockpile" and r["treaty"] == "MBT")
     assert stockpile["status"] == "missed_outstanding"  # Belarus: deadline 1 March 2008, completed only in 2017
