@@ -623,8 +623,29 @@ REUSE_CASES = [
 ]  # fmt: skip
 
 
+def reusable(out: Path) -> bool:
+    """Whether a rerun of goal 4 with the same inputs would reuse the published outputs (the runner's own test)."""
+    from icbl_analysis import run as runner
+    from icbl_analysis.fingerprints import data_hashes
+    from icbl_analysis.paths import data_dir
+
+    params = runner._base_params(2015, "first", data_dir(None), None) | {"baseline_year": 2011, "records": ""}
+    return "goal4" in runner._reusable(out / "2015-goal4", {"goal4": ("goal4", params)}, data_hashes(data_dir(None)))
+
+
 @pytest.mark.parametrize("case, damage, reused", REUSE_CASES, ids=[c[0] for c in REUSE_CASES])
-def test_only_changed_reuses_nothing_damaged(tmp_path, capsys, published_goal4, case, damage, reused):
+def test_only_changed_reuses_nothing_damaged(tmp_path, published_goal4, case, damage, reused):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(published_goal4, out, symlinks=True)
+    damage(out / "2015-goal4")
+    assert reusable(out) is reused
+
+
+@pytest.mark.parametrize("case, damage, reused", [REUSE_CASES[i] for i in (0, 1, 3, 7)], ids=[REUSE_CASES[i][0] for i in (0, 1, 3, 7)])
+def test_only_changed_reruns_what_is_damaged_and_publishes_it_whole(tmp_path, capsys, published_goal4, case, damage,
+                                                                    reused):  # fmt: skip
     import shutil
 
     out = tmp_path / "out"
@@ -635,6 +656,7 @@ def test_only_changed_reuses_nothing_damaged(tmp_path, capsys, published_goal4, 
     assert ("goal4        reused" in text) is reused, text
     assert (out / "2015-goal4" / "goal4" / "ratings.csv").exists()
     assert b"\xff" not in (out / "2015-goal4" / "notebooks" / "goal4.ipynb").read_bytes()
+    assert reusable(out)  # what was published is whole again, and recorded so
 
 
 # ---- text from data is text in every format (round 3) ---------------------------------------------------------
