@@ -96,6 +96,8 @@ def check_out_root(out_root) -> Path:
                             column="--out", value=str(root))  # fmt: skip
     if root.exists() and not root.is_dir():
         raise DataError("is a file, not a folder: choose a folder for the outputs", column="--out", value=str(root))
+    if root.is_symlink() and not root.exists():
+        raise DataError("a link that leads nowhere (or back to itself): name a folder", column="--out", value=str(root))
     return root
 
 

@@ -26,7 +26,7 @@ from .fingerprints import code_hash, data_hashes, file_hash
 from .load import load_data
 from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
 from .outputs import publish as publish_folder
-from .paths import REPO_DIR, notebooks_dir
+from .paths import REPO_DIR, notebooks_dir, real
 from .paths import data_dir as resolve_data_dir
 from .read import read_table
 from .records import check_records
@@ -134,7 +134,7 @@ def run_annual(
     notebooks = list(dict.fromkeys(notebooks or ANNUAL_NOTEBOOKS))
     folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks, records)
     params = _base_params(year, vintage, folder, user_dir) | {"baseline_year": baseline}
-    params["records"] = str(Path(records).expanduser().resolve()) if records else ""
+    params["records"] = str(real(records)) if records else ""
     work = [(name, name, {}) for name in notebooks]
     # the full review is `<year>/`; a run of some of its notebooks is published beside it, never in its place
     target = str(year) if set(notebooks) == set(ANNUAL_NOTEBOOKS) else f"{year}-{'-'.join(notebooks)}"
@@ -238,7 +238,7 @@ def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:
         "review_year": year,
         "vintage": vintage,
         "data_dir": str(folder),
-        "user_data_dir": str(Path(user_dir).resolve()) if user_dir else "",
+        "user_data_dir": str(real(user_dir)) if user_dir else "",
     }
 
 
@@ -371,8 +371,8 @@ def _write_cache(cache: Path, folder: Path, user_dir, records=None) -> None:
         pickle.dumps(
             {
                 "folder": str(folder),
-                "user_dir": str(Path(user_dir).resolve()) if user_dir else None,
-                "records": str(Path(records).resolve()) if records else None,
+                "user_dir": str(real(user_dir)) if user_dir else None,
+                "records": str(real(records)) if records else None,
                 "tables": data.tables,
             }
         )

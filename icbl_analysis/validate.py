@@ -26,7 +26,7 @@ from . import rules, schema
 from .countries import did_you_mean, lookup_name
 from .errors import DataError
 from .fingerprints import code_hash
-from .paths import BUNDLED_DATA_DIR
+from .paths import BUNDLED_DATA_DIR, real
 from .paths import data_dir as resolve_data_dir
 from .read import check_header, merge, read_table
 from .schema import USER_TABLES
@@ -49,7 +49,7 @@ def validate_folder(
     joined = resolve_data_dir(base) if partial and merging else None
     if not root.is_dir():
         return [DataError("the data folder does not exist, or is not a folder", file=str(root))]
-    passed = Path(records).expanduser().resolve() if records else None
+    passed = real(records) if records else None
     key = _key("folder", partial, merging, _fingerprint(root), _fingerprint(joined) if joined else "", passed or "")
     if _known_valid(key):  # these very files passed these very checks before
         return []
@@ -175,7 +175,7 @@ def _stray_files(root: Path, passed: Path | None = None) -> list[DataError]:
     problems = []
     for path in sorted(root.iterdir()):
         name, suffix = path.name, path.suffix.lower()
-        if name in known or name.startswith(LOCK_FILES) or (passed is not None and path.resolve() == passed):
+        if name in known or name.startswith(LOCK_FILES) or (passed is not None and real(path) == passed):
             continue
         if suffix in SPREADSHEETS:
             close = get_close_matches(path.stem + ".csv", sorted(known), n=1, cutoff=0.6)
@@ -271,7 +271,7 @@ def _file_digest(path: Path) -> str:
         return f"mode-{stat.S_IFMT(info.st_mode)}"
     if path.suffix.lower() not in (".csv", ".json"):
         return f"file-{info.st_size}"
-    return _content_digest(str(path.resolve()), info.st_mtime_ns, info.st_size, info.st_ino)
+    return _content_digest(str(real(path)), info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 @lru_cache(maxsize=512)

@@ -455,6 +455,13 @@ PARAMETER_CASES = [
     (["validate", ""], 2, "argument folder: an empty name"),
     (["validate", "--partial", "{file}", "--data", ""], 2, "argument --data: an empty name"),
     (["reconcile", "--user-data", ""], 2, "argument --user-data: an empty name"),
+    (["annual", "--out", "{loop}"], 2, "option --out, value '{loop}': a link that leads nowhere (or back to itself)"),
+    (["annual", "--data", "{loop}"], 2, "value '{loop}': the data folder does not exist"),
+    (["annual", "--user-data", "{loop}"], 2, "value '{loop}': the researcher's data folder does not exist"),
+    (["annual", "--records", "{loop}"], 2, "value '{loop}': no such file"),
+    (["diff", "--out", "{loop}"], 2, "option --out, value '{loop}': a link that leads nowhere"),
+    (["validate", "{loop}"], 1, "{loop}: the data folder does not exist, or is not a folder"),
+    (["validate", "--records", "{loop}"], 1, "option --records, value '{loop}': no such file"),
     (["states-parties", "--on", "2015-02-30"], 2, "option --on, value '2015-02-30': no such day: February 2015 has 28 days"),
     (["states-parties", "--on", "2015-13-01"], 2, "option --on, value '2015-13-01': no such month"),
     (["states-parties", "--on", "2099-01-01"], 2, "option --on, value '2099-01-01': a date after today"),
@@ -464,7 +471,9 @@ PARAMETER_CASES = [
 @pytest.mark.parametrize("argv, code, words", PARAMETER_CASES, ids=[" ".join(c[0]) for c in PARAMETER_CASES])
 def test_a_bad_parameter_gets_one_line(tmp_path, capsys, a_file, argv, code, words):
     out = tmp_path / "out"
-    places = {"{file}": str(a_file), "{repo}": str(REPO_DIR), "{home}": str(Path.home().resolve())}
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)  # a link to itself
+    places = {"{file}": str(a_file), "{repo}": str(REPO_DIR), "{home}": str(Path.home().resolve()), "{loop}": str(loop)}
     for key, value in places.items():
         argv = [a.replace(key, value) for a in argv]
         words = words.replace(key, value)
