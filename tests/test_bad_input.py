@@ -866,3 +866,27 @@ def test_rows_from_elsewhere_are_checked_by_the_same_path():
         "records.xlsx, sheet Treaties, row 3, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv: "
         "only a state can join a treaty",
     ]
+
+
+# a full data folder (--data): the same rules hold in every table, the reference tables included
+FULL_FOLDER_CASES = [
+    ("a meeting that starts on 30 February", "meetings.csv", "2011-11-28,2011-12-02", "2011-02-30,2011-12-02",
+     "meetings.csv, row 2, column 'start', value '2011-02-30': no such day: February 2011 has 28 days"),
+    ("a published count as of a month to come", "published_counts.csv", "states_parties,MBT,2011-09,", f"states_parties,MBT,{TODAY.year + 1}-09,",
+     f"published_counts.csv, row 2, column 'as_of', value '{TODAY.year + 1}-09': a date after today"),
+    ("the World in the treaty table", "treaty_events.csv", "\nAFG,Islamic Republic of Afghanistan,", "\nWLD,World,",
+     "treaty_events.csv, row 2, column 'iso3', value 'WLD': WLD is the world as a whole in data/countries.csv"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case, table, old, new, words", FULL_FOLDER_CASES, ids=[c[0] for c in FULL_FOLDER_CASES])
+def test_a_full_data_folder_is_held_to_the_same_rules(tmp_path, capsys, data_copy, case, table, old, new, words):
+    path = data_copy / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, said = run(["validate", data_copy], capsys)
+    assert (code, words in said) == (1, True), said
+    code, said = run(["annual", "--data", data_copy, "--notebooks", "goal4", "--out", tmp_path / "out", "--no-pdf",
+                      "--quiet"], capsys)  # fmt: skip
+    assert (code, words in said) == (2, True), said
