@@ -251,12 +251,13 @@ def _diff(args) -> int:
 
 def _reconcile(args) -> int:
     from .load import load_data
-    from .reconcile import reconcile, summary
+    from .reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
 
     data = load_data(args.data, args.user_data)
     table = reconcile(data, args.from_year, args.to_year)
-    if table.empty:
-        print("no published counts in the data for these years")
+    lists, states = reconcile_lists(data, args.from_year, args.to_year)
+    if table.empty and lists.empty:
+        print("no published counts or lists in the data for these years")
         return 0
     shown = table.assign(
         derived=table["derived"].map(lambda v: "-" if v is None or v != v else str(int(v))),
@@ -267,11 +268,20 @@ def _reconcile(args) -> int:
     for r in table[table["outcome"] == "explained"].itertuples():
         print(f"  explained: {r.measure} {r.treaty} {r.as_of}: {r.explanation}")
     print(f"reconciliation {args.from_year}-{args.to_year}: {summary(table)}")
-    open_rows = table[table["outcome"] == "open"]
-    if len(open_rows):
+    if len(lists):
+        cols = ["as_of", "treaty", "basis", "list_id", "published", "derived", "outcome", "states"]
+        print("\npublished lists, state by state (-XXX counted by the engine only, +XXX by the publisher only):")
+        print(lists[cols].to_string(index=False, max_colwidth=60))
+        for r in states[states["outcome"] == "open"].itertuples():
+            side = "the publisher only" if r.published else "the engine only"
+            print(f"  open: {r.list_id} {r.as_of}: {r.iso3} counted by {side}")
+        print(by_year_and_basis(lists).to_string(index=False))
+        print(f"lists {args.from_year}-{args.to_year}: {summary(lists)}")
+    open_rows = int((table["outcome"] == "open").sum()) + int((lists["outcome"] == "open").sum())
+    if open_rows:
         print(
-            f"error: {len(open_rows)} open difference(s): fix the data where the difference is ours, or explain it "
-            "with a cited row in reconciliation_notes.csv",
+            f"error: {open_rows} open difference(s): fix the data where the difference is ours, or explain it "
+            "with a cited row in reconciliation_notes.csv that names every state it accounts for",
             file=sys.stderr,
         )
         return 1
@@ -387,7 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
     cover.set_defaults(func=_coverage)
 
     rec = sub.add_parser(
-        "reconcile", help="compare the derived counts with the counts the Monitor and the secretariats published"
+        "reconcile",
+        help="compare the derived counts and lists with those the Monitor and the secretariats published, by state",
     )
     rec.add_argument(
         "--from", dest="from_year", type=int, default=2011, help="first year of as-of dates (default 2011)"

@@ -16,14 +16,14 @@ from IPython.display import Image, Markdown, display
 
 from . import facts as F
 from .errors import DataError
-from .evidence import meeting_index, period_end
+from .evidence import BASIS_SHORT, meeting_index, period_end
 from .indicators import RECORDS
 from .paths import outputs_dir
 from .present import charts, figures, tables, text
 from .present.words import md, status_word
 from .profile import compute_profile
 from .ratings import RATED
-from .reconcile import reconcile, summary
+from .reconcile import reconcile, reconcile_lists, summary
 from .review import Review, compute_review
 
 
@@ -246,11 +246,15 @@ def finding(review: Review, out: Output, indicator_id: str) -> None:
 def reconciliation(review: Review, out: Output) -> None:
     """The published counts of the review years against the derived ones (agreed, explained, open)."""
     table = reconcile(review.data, review.baseline, review.year)
-    compared = table[table["outcome"] != "published only"]
-    out.markdown(f"**{summary(table)}** for as-of dates in {review.baseline}-{review.year}.")
+    lists, _ = reconcile_lists(review.data, review.baseline, review.year)
+    compared = table[table["outcome"] != "published only"].assign(basis=lambda t: t["basis"].map(BASIS_SHORT))
+    out.markdown(
+        f"**{summary(table)}** for as-of dates in {review.baseline}-{review.year}; published lists compared state "
+        f"by state: {summary(lists)}. Each count is compared on its publisher's basis."
+    )
     columns = {"as_of": "As of", "treaty": "Treaty", "measure": "Count", "publisher": "Published by",
-               "published": "Published", "derived": "Derived", "outcome": "Outcome", "explanation": "Explanation",
-               "source_url": "Source"}  # fmt: skip
+               "basis": "Counted", "published": "Published", "derived": "Derived", "outcome": "Outcome",
+               "explanation": "Explanation", "source_url": "Source"}  # fmt: skip
     out.table(compared, columns, name="reconciliation")
 
 

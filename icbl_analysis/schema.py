@@ -44,6 +44,7 @@ TABLES = [
     "researcher_indicators",
     "meetings",
     "published_counts",
+    "published_lists",
     "reconciliation_notes",
     "meeting_participation",
     "campaign_statements",

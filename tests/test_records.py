@@ -76,8 +76,14 @@ def test_the_workbook_has_a_row_per_records_indicator_and_year_with_checks_on_th
     assert not goal4[f"D{first}"].protection.locked and not goal4[f"E{first}"].protection.locked
     cover = [c.value for c in book["How to fill"]["A"] if c.value]
     assert "icbl-review annual --records campaign.xlsx" in cover
-    assert check_records(path)[0].args[0].endswith("no value filled in: type values in column D of the goal sheets "
-                                                   "(each with its source in column E), or leave --records out")
+    assert (
+        check_records(path)[0]
+        .args[0]
+        .endswith(
+            "no value filled in: type values in column D of the goal sheets "
+            "(each with its source in column E), or leave --records out"
+        )
+    )
 
 
 def test_records_never_replaces_a_file_unasked(tmp_path, capsys):
@@ -103,7 +109,9 @@ def test_a_filled_workbook_takes_every_records_indicator_from_awaiting_to_rated(
     assert (new.at["G4.I03", "status"], new.at["G4.I03", "reason"]) == (
         "on track", "100 in 2011, 140 in 2015: higher, as the plan seeks")  # fmt: skip
     assert (new.at["G4.I04", "status"], new.at["G4.I04", "reason"]) == (
-        "at risk", "yes in 2015; yes in 3 of the 4 years 2012-2015")  # fmt: skip (no in 2013)
+        "at risk",
+        "yes in 2015; yes in 3 of the 4 years 2012-2015",
+    )  # fmt: skip (no in 2013)
     assert new.at["G4.I13", "review_value"] == "US$140 thousand"
     cover_old, cover_new = (indicators.coverage(r.values).set_index("indicator_id") for r in (before, after))
     assert set(cover_old.loc[RECORDS_IDS, 2015]) == {"awaiting"}
@@ -132,9 +140,10 @@ def test_the_review_run_publishes_records_charts_key_numbers_slides_and_coverage
         assert (goal4 / "charts" / f"{indicator.replace('.', '_')}.png").exists(), indicator
     summary = json.loads((goal4 / "summary.json").read_text(encoding="utf-8"))
     assert summary["rated"] == 15 and summary["findings"]["G4.I09"].startswith("ICBL-CMC statements at meetings: on")
-    assert f"The Monitor website had 140 visits in 2015 (campaign records: {SYNTHETIC} (G4.I03 2015))." in summary[
-        "key_numbers"
-    ]
+    assert (
+        f"The Monitor website had 140 visits in 2015 (campaign records: {SYNTHETIC} (G4.I03 2015))."
+        in summary["key_numbers"]
+    )
     report = (result.folder / "goal4.html").read_text(encoding="utf-8")
     assert f"campaign records: {SYNTHETIC} (G4.I03 2015)" in report and "campaign records in “campaign.xlsx”" in report
     coverage = (result.folder / "overview" / "charts" / "coverage.csv").read_text(encoding="utf-8")

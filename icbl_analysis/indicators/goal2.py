@@ -33,7 +33,8 @@ def _completions(data, treaty: str, years):
                 "value": r.count,
                 "unit": "states",
                 "source_url": "clearance_events.csv",
-                "note": ("declared: " + ", ".join(r.states)) if r.states else "none recorded",
+                "note": (("declared: " + ", ".join(r.states)) if r.states else "none recorded")
+                + "; counted as the treaty secretariats count (declarations at the meetings)",
             }
             for r in table.itertuples()
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import facts as F
 from ..countries import name_of
+from ..evidence import BASIS_SHORT as BASIS_WORDS
 from ..indicators import year_of_period
 from . import boards, charts
 from .words import UNIT_WORDS
@@ -40,7 +41,8 @@ def deadlines(review, treaty: str = "MBT", kind: str = "clearance"):
     history = review.obligations(treaty, kind)
     if history.empty:
         return None, history
-    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}"
+    basis = BASIS_WORDS.get(history["basis"].iloc[0], "") if "basis" in history else ""
+    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}, {basis}"
     return charts.deadline_timeline(history, review.on, title)
 
 

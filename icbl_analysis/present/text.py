@@ -35,7 +35,9 @@ def review_intro(review) -> str:
         f"Treaty status and obligations use only evidence dated on or before {when}; Monitor figures are "
         f"{vintage_words(review.vintage)}{edition}. "
         f"Data: the cited tables in the folder “{md(review.data.folder.name)}”{user}. "
-        "States Parties are counted from the deposit of their instrument, as the Monitor counts."
+        "States Parties are counted from the deposit of their instrument, as the Monitor counts; clearance and "
+        "stockpile obligations are counted as the treaty secretariats count them (the States Parties' declarations "
+        "and the meetings' decisions)."
     )
 
 
