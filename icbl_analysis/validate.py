@@ -15,6 +15,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache
@@ -306,6 +307,11 @@ def _remember_valid(key: str) -> None:
     try:
         _CACHE_DIR.mkdir(parents=True, exist_ok=True)
         (_CACHE_DIR / key).touch()
+        if len(_VALID) == 1:  # once a process: forget what passed more than a week ago (keys hold the day)
+            week_ago = time.time() - 7 * 86400
+            for old in _CACHE_DIR.iterdir():
+                if old.stat().st_mtime < week_ago:
+                    old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home only costs the next load a second check
 
