@@ -6,6 +6,8 @@ told by colour alone, the slides work from the keyboard and by address (#n), and
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from browser import axe_violations
@@ -21,13 +23,20 @@ NBCONVERT_ALT = "No description has been provided for this image"
 STATUS_COLOURS = {c.lower() for c in COLOURS.values() if c.lower() != "#ffffff"}
 
 
+@dataclass
+class Site:
+    review: Path  # the 2015 review: index, reports, slides, the edition memo
+    profiles: Path  # three country profiles and their index
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, browser):
-    """The 2015 review (reports, slides, edition memo) and three country profiles, without PDFs."""
+    """The 2015 review and three country profiles, built once without PDFs."""
     out = tmp_path_factory.mktemp("published")
-    run_annual(2015, out_root=out, pdf=False, progress=False)
-    run_profiles(list(PROFILES), 2015, out_root=out, pdf=False, progress=False)
-    return out
+    review = run_annual(2015, out_root=out, pdf=False, progress=False)
+    profiles = run_profiles(list(PROFILES), 2015, out_root=out, pdf=False, progress=False)
+    assert review.published and profiles.published
+    return Site(review.folder, profiles.folder)
 
 
 def visit(tab, path, width: int = 1280, height: int = 900):
@@ -58,19 +67,19 @@ def colour_only_statuses(page) -> list[str]:
 
 
 def test_the_index_links_every_report_and_the_memo(site, tab):
-    page = visit(tab, site / "2015" / "index.html")
+    page = visit(tab, site.review / "index.html")
     links = page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     pages = [h for h in links if h.endswith(".html")]
     for name in ("overview", "goal1", "goal2", "goal3", "goal4", "slides"):
         assert f"{name}.html" in pages
     assert "overview/changes/LM2015-LM2016.html" in pages
-    assert all((site / "2015" / h).exists() for h in pages), "a link to a page that was not published"
+    assert all((site.review / h).exists() for h in pages), "a link to a page that was not published"
     assert axe_violations(page) == [] and tab.errors == []
 
 
 @pytest.mark.parametrize("name", REPORTS[1:])
 def test_a_report_is_accessible_and_its_charts_state_their_finding(site, tab, name):
-    page = visit(tab, site / "2015" / f"{name}.html")
+    page = visit(tab, site.review / f"{name}.html")
     assert page.locator("img").count() >= 2
     assert charts_without_finding(page) == []
     assert colour_only_statuses(page) == []
@@ -78,7 +87,7 @@ def test_a_report_is_accessible_and_its_charts_state_their_finding(site, tab, na
 
 
 def test_the_overview_map_and_board_say_in_words_what_they_draw(site, tab):
-    page = visit(tab, site / "2015" / "overview.html")
+    page = visit(tab, site.review / "overview.html")
     alts = page.evaluate("() => [...document.querySelectorAll('img')].map(i => i.alt)")
     world = next(a for a in alts if a.startswith("Treaty status on 31 December 2015"))
     assert "party to both (95 states)" in world and "MBT only (67 states)" in world
@@ -87,7 +96,7 @@ def test_the_overview_map_and_board_say_in_words_what_they_draw(site, tab):
 
 
 def test_the_slides_work_from_the_keyboard_and_by_address(site, tab):
-    page = visit(tab, site / "2015" / "slides.html", 1600, 900)
+    page = visit(tab, site.review / "slides.html", 1600, 900)
     total = page.locator("section").count()
     assert total >= 10
 
@@ -106,7 +115,7 @@ def test_the_slides_work_from_the_keyboard_and_by_address(site, tab):
     assert at() == (f"{total} / {total}", f"#{total}", total - 1)
     page.keyboard.press("Home")
     assert at()[2] == 0
-    page.goto((site / "2015" / "slides.html").as_uri() + "#5")
+    page.goto((site.review / "slides.html").as_uri() + "#5")
     assert at() == (f"5 / {total}", "#5", 4)
     page.evaluate("() => { location.hash = '#7'; }")
     page.wait_for_function("() => document.querySelector('#n').textContent.startsWith('7 /')")
@@ -114,7 +123,7 @@ def test_the_slides_work_from_the_keyboard_and_by_address(site, tab):
 
 
 def test_every_slide_is_accessible_and_its_charts_state_their_finding(site, tab):
-    page = visit(tab, site / "2015" / "slides.html", 1600, 900)
+    page = visit(tab, site.review / "slides.html", 1600, 900)
     total = page.locator("section").count()
     found = {}
     for n in range(1, total + 1):
@@ -133,7 +142,7 @@ def test_every_slide_is_accessible_and_its_charts_state_their_finding(site, tab)
 
 
 def test_the_profiles_index_filters_and_is_accessible(site, tab):
-    page = visit(tab, site / "profiles-2015" / "index.html")
+    page = visit(tab, site.profiles / "index.html")
 
     def shown() -> set[str]:
         return set(page.evaluate("() => [...document.querySelectorAll('#profiles tbody tr')].filter(r => "
@@ -153,14 +162,14 @@ def test_the_profiles_index_filters_and_is_accessible(site, tab):
 
 @pytest.mark.parametrize("code", list(PROFILES))
 def test_a_country_profile_is_accessible(site, tab, code):
-    page = visit(tab, site / "profiles-2015" / f"profile_{code}.html")
+    page = visit(tab, site.profiles / f"profile_{code}.html")
     assert PROFILES[code] in page.locator("h1").first.inner_text()
     assert charts_without_finding(page) == [] and colour_only_statuses(page) == []
     assert axe_violations(page) == [] and tab.errors == []
 
 
 def test_the_edition_memo_shows_both_values_and_is_accessible(site, tab):
-    page = visit(tab, site / "2015" / "overview" / "changes" / "LM2015-LM2016.html")
+    page = visit(tab, site.review / "overview" / "changes" / "LM2015-LM2016.html")
     text = page.locator("body").inner_text()
     assert "3,678" in text and "3,695" in text  # world casualties in 2014, revised by LM2016
     assert axe_violations(page) == [] and tab.errors == []
