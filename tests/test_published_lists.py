@@ -53,7 +53,7 @@ def test_every_list_of_2011_2016_reconciles_by_name(data):
         ("ISU-13MSP-2013-art5-completed-cumulative", "explained"),  # Hungary the 26th; Burundi re-opened
         ("CMM2011-art4-obligation", "explained"),  # the 8 CCM States Parties the Monitor counts as contaminated
         # spot checks settled in round 6
-        ("ISU-6MSP-2005-art5-completed-cumulative", "agreed"),  # Guatemala the sixth; Namibia's 'mine safe' no completion
+        ("ISU-6MSP-2005-art5-completed-cumulative", "agreed"),  # Guatemala the sixth; Namibia not counted
         ("ISU-6MSP-2005-art5-obligation", "explained"),  # 46: Ethiopia first reported its mined areas in July 2008
         ("ISU-10MSP-2010-art5-obligation", "agreed"),  # 38: Gambia reported no mined areas at the 10MSP
         ("ISU-2RevCon-2009-art5-obligation", "agreed"),
