@@ -10,17 +10,19 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .words import (
+from .words import (  # noqa: F401 - spreadsheet_safe is imported from here by the notebooks' helpers
     COLOURS,
     MEASURE_WORDS,
     STATUS_WORDS,
     TEXT_ON,
     VALUE_WORDS,
+    clean,
     day,
     esc,
     header,
     number,
     primary,
+    spreadsheet_safe,
     status_word,
 )
 
@@ -52,7 +54,7 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
             out[col] = out[col].map(day)
         elif pd.api.types.is_numeric_dtype(out[col]) and str(col).lower() not in YEAR_LIKE:
             out[col] = out[col].map(lambda v: number(v, unit))
-    return out
+    return out.map(lambda v: clean(v) if isinstance(v, str) else v)  # no invisible direction marks
 
 
 YEAR_LIKE = {"year", "goal", "period", "review_year", "baseline_year"}  # numbers shown as written: 2011, not 2,011
@@ -91,18 +93,3 @@ def _colour(value) -> str:
     text = TEXT_ON.get(value, "white")
     border = "; border: 1px dashed #6b7785" if value == "not assessable from public data" else ""
     return f"background-color: {colour}; color: {text}; white-space: nowrap{border}"
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for CSV files a spreadsheet opens: text starting with = + @ (or a tab or carriage return) is
-    prefixed with ' so it is shown, never run as a formula. Other cells are left exactly as they are."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype != object or not out[col].map(_formula_like).any():
-            continue
-        out[col] = pd.Series([("'" + v) if _formula_like(v) else v for v in out[col]], index=out.index, dtype=object)
-    return out
-
-
-def _formula_like(value) -> bool:
-    return isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r")
