@@ -233,6 +233,7 @@ VALUE_WORDS = {  # codes that appear as cell values in the data tables
     "contamination_declared": "mined areas declared by the state",
     "residual_contamination_reported": "residual contamination reported by others",
     "no_mined_areas_reported": "no mined areas reported",
+    "completion_reported": "completion reported by others",
     "destruction_completed": "destruction completed",
     "deadline_missed": "deadline missed",
     "remaining_stockpile": "stock remaining",
