@@ -32,6 +32,12 @@ ARTICLES = {
 }
 
 
+def metric_labels(data: ReviewData) -> dict[str, str]:
+    """Each Monitor metric's name in people's words (data/metrics.csv)."""
+    metrics = data.metrics
+    return {m: lab for m, lab in zip(metrics["metric"], metrics["label"], strict=True) if isinstance(lab, str)}
+
+
 def latest_year() -> int:
     return date.today().year
 
@@ -190,5 +196,5 @@ def compute_review(
     published_by = review_year + 1 if vintage == "first" else None
     ids = None if goal is None else set(data.indicators.loc[data.indicators["goal"] == goal, "id"])
     values = indicators.compute(data, years, vintage, ids=ids, published_by=published_by)
-    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year)
+    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year, metric_labels(data), vintage)
     return Review(data, goal, review_year, baseline_year, vintage, values, rated)

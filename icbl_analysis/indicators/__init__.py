@@ -13,9 +13,18 @@ import pandas as pd
 
 from . import goal1, goal2, goal4  # noqa: F401  (each registers its functions)
 from .common import from_facts
-from .registry import COLUMNS, REGISTRY, indicator, rows_frame, year_of_period
+from .registry import COLUMNS, DEFINITION, REGISTRY, indicator, rows_frame, year_of_period
 
-__all__ = ["COLUMNS", "REGISTRY", "compute", "coverage", "indicator", "rows_frame", "year_of_period"]
+__all__ = ["COLUMNS", "DEFINITION", "REGISTRY", "compute", "coverage", "indicator", "rows_frame", "year_of_period"]
+
+SOURCE_KINDS = {  # the kind of source of a value, by how its indicator is answered (when the row does not say)
+    "treaty_count": "treaty records",
+    "obligations": "treaty and obligation records",
+    "monitor_metric": "Monitor",
+    "derived": "published counts",
+    "researcher": "researcher's records",
+}
+BASES = {"treaty_count": "counted from deposit", "obligations": "treaty"}
 
 
 def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
@@ -61,6 +70,13 @@ def compute(data, years, vintage: str = "first", ids=None, published_by: int | N
         frame.insert(2, "objective", entry.objective)
         frame.insert(3, "indicator", entry.text)
         frame["answerable_from"] = "researcher" if entry.answered_by == "researcher" else "public"
+        main = entry.metric if isinstance(entry.metric, str) and entry.metric else entry.id
+        kind = SOURCE_KINDS.get(entry.answered_by, "")
+        defaults = {"measure": main, "coverage": "", "caveat": "", "source_kind": kind,
+                    "basis": BASES.get(entry.answered_by, ""), "revised": False}  # fmt: skip
+        for column, default in defaults.items():
+            frame[column] = frame[column].where(frame[column].notna(), default) if column in frame else default
+        frame.loc[frame["value"].isna(), "source_kind"] = ""  # a gap has no source
         frame["plan"] = entry.plan == "yes"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)

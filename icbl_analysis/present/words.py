@@ -7,6 +7,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..facts import primary_site
+
 STATUS_WORDS = {
     "not_applicable": "no obligation",
     "pending": "within the deadline",
@@ -213,21 +215,7 @@ MEASURE_WORDS = {
     "use_governments_cm": "governments using cluster munitions",
 }
 
-PRIMARY_SITES = (
-    "the-monitor.org",
-    "apminebanconvention.org",
-    "clusterconvention.org",
-    "un.org",
-    "icbl.org",
-    "stopclustermunitions.org",
-    "unog.ch",
-    "ungeneva.org",
-    "unoda.org",
-    "hrw.org",
-)
-
 
 def primary(url) -> bool:
     """A page of the Monitor, the campaign, the treaty secretariats or the UN (else a secondary source)."""
-    site = str(url).split("/")[2] if isinstance(url, str) and "://" in url else ""
-    return any(site == p or site.endswith("." + p) for p in PRIMARY_SITES)
+    return primary_site(url)
