@@ -190,12 +190,19 @@ def _rating_changes(data: ReviewData, new: str, plan_years) -> tuple[pd.DataFram
         for b, a in zip(old.to_dict("records"), now.to_dict("records"), strict=True):
             row = {"year": review_year, "indicator_id": a["indicator_id"], "short_name": a["short_name"],
                    "old_status": b["status"], "new_status": a["status"], "old_values": _values(b),
-                   "new_values": _values(a)}  # fmt: skip
+                   "new_values": _values(a), "unit": a["unit"]}  # fmt: skip
+            for side, rating in (("old", b), ("new", a)):
+                for which in ("reference", "review"):
+                    row[f"{side}_{which}_number"] = rating[f"{which}_number"]
+                    row[f"{side}_{which}_qualifier"] = rating[f"{which}_qualifier"]
             if b["status"] != a["status"]:
                 status_rows.append(row)
             elif (b["review_value"], b["baseline_value"]) != (a["review_value"], a["baseline_value"]):
                 value_rows.append(row)
-    columns = ["year", "indicator_id", "short_name", "old_status", "new_status", "old_values", "new_values"]
+    columns = ["year", "indicator_id", "short_name", "old_status", "new_status", "old_values", "new_values", "unit"]
+    columns += [
+        f"{s}_{w}_{x}" for s in ("old", "new") for w in ("reference", "review") for x in ("number", "qualifier")
+    ]
     return pd.DataFrame(status_rows, columns=columns), pd.DataFrame(value_rows, columns=columns)
 
 

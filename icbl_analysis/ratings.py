@@ -258,7 +258,12 @@ def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year:
                 "reason": reason,
                 "reference_year": None if ref is None else int(ref["year"]),
                 "reference_measure": None if ref is None else _text(ref.get("measure")) or None,
+                "reference_number": None if ref is None else float(ref["value"]),
+                "reference_qualifier": None if ref is None else _text(ref.get("qualifier")) or None,
                 "review_measure": None if now is None else _text(now.get("measure")) or None,
+                "review_number": None if now is None else float(now["value"]),
+                "review_qualifier": None if now is None else _text(now.get("qualifier")) or None,
+                "unit": unit,
             }
         )
     return pd.DataFrame(rows)

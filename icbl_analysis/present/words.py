@@ -33,6 +33,8 @@ COLOURS = {
     "not assessable from public data": "#ffffff",
     "baseline year": "#1f5f8b",
     "not rated": "#6b7785",
+    "measured differently": "#4a5568",
+    "undecided: published range": "#a3acb9",
     "completed on time": "#2e8540",
     "completed after the deadline": "#b07d00",
     "deadline missed, not completed": "#c0392b",
@@ -40,7 +42,7 @@ COLOURS = {
     "within an extended deadline": "#1f5f8b",
     "open: the record is undated": "#6b7785",
 }
-TEXT_ON = {"not assessable from public data": "#4a5568"}
+TEXT_ON = {"not assessable from public data": "#4a5568", "undecided: published range": "#1a202c"}
 
 HEADERS = {
     "iso3": "Code",
@@ -116,12 +118,10 @@ def status_word(code) -> str:
 
 
 def number(value, unit: str = "") -> str:
-    """1234.5 -> '1,234.5' (US$ million to one decimal), whole numbers without decimals, gaps as ''."""
+    """1234.5 -> '1,234.5', whole numbers without decimals (as every sentence writes them), gaps as ''."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     value = float(value)
-    if unit == "USD_million":
-        return f"{value:,.1f}"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
