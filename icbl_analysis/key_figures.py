@@ -48,6 +48,8 @@ class Figure:
     comparable_with: str = ""
     source_kind: str = ""
     source_url: str = ""
+    confirmed_by: str = ""  # a primary page (the Monitor's, a secretariat's) stating the same figure
+    confirmed_in: str = ""  # the edition of that page
 
     @property
     def text(self) -> str:
@@ -62,8 +64,9 @@ class Figure:
 
     @property
     def secondary(self) -> bool:
-        """True where the only stored page is a copy of low standing (news agency, blog, document host)."""
-        return str(self.source_url).startswith("http") and not primary_site(self.source_url)
+        """True where the only stored page is a copy of low standing (news agency, blog, document host): no
+        primary page holds the same figure."""
+        return str(self.source_url).startswith("http") and not primary_site(self.source_url) and not self.confirmed_by
 
     @property
     def primary_publication(self) -> str:
@@ -214,11 +217,16 @@ def review_figures(review) -> KeyFigures:
                edition=r.get("edition"), vintage=vintage_label(r, review.vintage), basis=r.get("basis"),
                measure=r.get("measure"), definition=measure_words(r, labels), coverage=r.get("coverage"),
                caveat=r.get("caveat"),
-               source_kind=r.get("source_kind"), source_url=r.get("source_url"))  # fmt: skip
+               source_kind=r.get("source_kind"), source_url=r.get("source_url"),
+               confirmed_by=r.get("confirmed_url"), confirmed_in=r.get("confirmed_edition"))  # fmt: skip
     for r in review.goal_ratings().to_dict("records"):  # each compared value names the value it was compared with
         if r["status"] in RATED and r["reference_year"] is not None and not pd.isna(r["reference_year"]):
             now = kf.get(review.value_key(r["indicator_id"], review.year, r["review_measure"]))
             now.comparable_with = review.value_key(r["indicator_id"], int(r["reference_year"]), r["reference_measure"])
+    for r in review.goal_ratings().to_dict("records"):  # 'at least one in 4 of the 4 years'
+        if r.get("years_counted") is not None and not pd.isna(r["years_counted"]):
+            kf.count(f"{r['indicator_id']}:years_counted", int(r["years_counted"]), "years after the baseline")
+            kf.count(f"{r['indicator_id']}:years_positive", int(r["years_positive"]), "years with at least one")
     rated = review.goal_ratings()
     plan = rated[rated["plan"]]
     scopes = [("plan", plan)] if review.goal is None else []

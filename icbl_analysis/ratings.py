@@ -233,6 +233,9 @@ def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year:
         entry = entries.loc[ind_id]
         researcher = entry["answered_by"] == "researcher"
         status, reason = rate_indicator(frame, entry["rule"], baseline, year, researcher, labels, vintage)
+        span = frame[(frame["year"] > baseline) & (frame["year"] <= year)].drop_duplicates("year")
+        years_counted = len(span) if entry["rule"] == "positive_each_year" and year > baseline else None
+        years_positive = int((span["value"].fillna(0) > 0).sum()) if years_counted is not None else None
         unit = next((u for u in frame["unit"] if isinstance(u, str) and u), "") or _text(entry["unit"])
         if entry["rule"] == "positive_each_year" or year <= baseline:
             now_rows, base_rows = _rows(frame, year), _rows(frame, baseline)
@@ -264,6 +267,8 @@ def rate_all(values: pd.DataFrame, catalogue: pd.DataFrame, baseline: int, year:
                 "review_number": None if now is None else float(now["value"]),
                 "review_qualifier": None if now is None else _text(now.get("qualifier")) or None,
                 "unit": unit,
+                "years_positive": years_positive,
+                "years_counted": years_counted,
             }
         )
     return pd.DataFrame(rows)

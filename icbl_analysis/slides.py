@@ -135,7 +135,7 @@ def deck(staging: Path, params: dict) -> list[dict]:
                 }
             )
             first = False
-    slides.append(_then_and_now(plan, year, baseline))
+    slides += _then_and_now(plan, year, baseline)
     slides.append(_gaps(plan, overview, kf, year))
     slides += _reconciliation(staging, kf)
     slides.append(
@@ -197,18 +197,39 @@ def _board(plan: list[dict], kf: KeyFigures) -> list[dict]:
     return slides
 
 
-def _then_and_now(plan: list[dict], year: int, baseline: int) -> dict:
-    shown = [r for r in plan if r["status"] in (*RATED, "measured differently", "undecided: published range")]
-    return {
-        "title": f"Then and now: {baseline} against {year}, like with like",
-        "table": {
-            "header": ["Indicator", "Reference", str(year), "Status"],
-            "rows": [[r["short_name"], r["baseline_value"], r["review_value"], _status(r["status"])] for r in shown],
-        },
-        "small": len(shown) > 10,
-        "notes": "The reference is the baseline year's value, or the first later year with one of the same "
-        "definition (named).",
-    }
+def _then_and_now(plan: list[dict], year: int, baseline: int) -> list[dict]:
+    """The rated indicators, reference against review year; then the figures found but not compared, and why."""
+    rated = [r for r in plan if r["status"] in RATED]
+    slides = [
+        {
+            "title": f"Then and now: {baseline} against {year}, like with like",
+            "table": {
+                "header": ["Indicator", "Reference", str(year), "Status"],
+                "rows": [
+                    [r["short_name"], r["baseline_value"], r["review_value"], _status(r["status"])] for r in rated
+                ],
+            },
+            "small": len(rated) > 12,
+            "notes": "The reference is the baseline year's value, or the first later year with one of the same "
+            "definition (named).",
+        }
+    ]
+    apart = [r for r in plan if r["status"] in ("measured differently", "undecided: published range")]
+    if apart:
+        slides.append(
+            {
+                "title": f"{counted(len(apart), 'figure')} found but not rated: the comparison is not like with like "
+                "or a published range does not settle it",
+                "table": {
+                    "header": ["Indicator", "Reference", str(year), "Why not rated"],
+                    "rows": [
+                        [r["short_name"], r["baseline_value"], r["review_value"], _status(r["status"])] for r in apart
+                    ],  # fmt: skip
+                },
+                "notes": " ".join(f"{r['short_name']}: {r['reason']}." for r in apart),
+            }
+        )
+    return slides
 
 
 def _gaps(plan: list[dict], overview: dict, kf: KeyFigures, year: int) -> dict:
@@ -224,13 +245,13 @@ def _gaps(plan: list[dict], overview: dict, kf: KeyFigures, year: int) -> dict:
     n_gaps = kf.number(f"gaps:{year}") if f"gaps:{year}" in kf else str(len(gaps))
     n_records = kf.number("plan:status:not assessable from public data")
     bullets = [f"No public figure found for {year}, goal {g}: {', '.join(names)}" for g, names in by_goal.items()]
-    bullets += [f"Campaign records needed, goal {g}: {counted(len(names), 'indicator')}"
-                for g, names in sorted(records.items())]  # fmt: skip
+    bullets += [f"Campaign records needed, goal {g}: {kf.number(f'goal{g}:status:not assessable from public data')} "
+                "indicators" for g in sorted(records)]  # fmt: skip
     return {
         "title": f"What cannot be rated yet: {n_gaps} public figures missing for {year}, {n_records} indicators need "
         "the campaign's own records",
         "bullets": bullets,
-        "small": True,
+        "small": False,
         "notes": "Gaps stay gaps: the missing figures are in the Monitor's full reports beyond the stored pages. The "
         "researcher copies of the reports say how to add the campaign's records.",
     }
@@ -241,22 +262,25 @@ def _reconciliation(staging: Path, kf: KeyFigures) -> list[dict]:
     if not rows or "reconciliation:agreed" not in kf:
         return []
     n = {k: kf.number(f"reconciliation:{k}") for k in ("agreed", "differ", "same_count_other_states", "open")}
+    for i, r in enumerate(rows):  # the published figure as the registry states it, qualifier included
+        r["shown"] = kf.text(f"reconciliation:{i}:{r['as_of']}:{r['treaty']}:{r['measure']}:published")
     differ = [r for r in rows if float(r["published"]) != float(r["derived"])]
     bullets = []
     for r in differ[:6]:
         as_of = day(date.fromisoformat(r["as_of"])).replace("\u00a0", " ")
         what = MEASURES.get(r["measure"], r["measure"].replace("_", " "))
         bullets.append(f"{_publisher(r['publisher'])} ({as_of}): {r['treaty']} {what}, "
-                       f"published {_n(r['published'])}, our count {_n(r['derived'])}: explained")  # fmt: skip
+                       f"published {r['shown']}, our count {_n(r['derived'])}: explained")  # fmt: skip
     title = f"Our counts against the published ones: {n['agreed']} agree, {n['differ']} differ for a cited reason"
     if int(n["same_count_other_states"]):
-        title += f", {n['same_count_other_states']} agree in number but name other states"
+        one = n["same_count_other_states"] == "1"
+        title += (f", {n['same_count_other_states']} {'agrees' if one else 'agree'} in number but "
+                  f"{'names' if one else 'name'} other states")  # fmt: skip
     return [
         {
             "title": title + f", {n['open']} open",
             "bullets": [_words(b) for b in bullets]
-            + ([f"… and {len(differ) - 6} more in the overview report"] if len(differ) > 6 else []),  # fmt: skip
-            "small": True,
+            + (["… the others, each with its cited explanation, in the overview report"] if len(differ) > 6 else []),
             "notes": "Every count the Monitor or the secretariats published for a date is compared with the count "
             "from the cited records on the same date; each difference has a cited explanation in the overview.",
         }

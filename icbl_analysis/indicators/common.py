@@ -21,8 +21,12 @@ def from_facts(data, metric: str, years, vintage: str, published_by: int | None 
         keep = [F.published_year(r) <= published_by for r in stated.to_dict("records")]
         stated = stated[pd.Series(keep, index=stated.index, dtype=bool)]
     stated_by_period: dict[str, set] = {}
-    for e, period, v in zip(stated["edition"], stated["period"], stated["value"], strict=True):
+    primary_pages: dict[tuple, tuple] = {}  # (period, value) -> a primary page stating it: (url, edition)
+    for e, period, v, url in zip(stated["edition"], stated["period"], stated["value"], stated["source_url"],
+                                 strict=True):  # fmt: skip
         stated_by_period.setdefault(period, set()).add((e if isinstance(e, str) else "", float(v)))
+        if F.primary_site(url):
+            primary_pages.setdefault((period, float(v)), (url, e if isinstance(e, str) else ""))
     first = {  # the figure each period had as first published (within `published_by`)
         r["period"]: (r["edition"], float(r["value"]))
         for r in F.series(facts, metric, place=place, vintage="first", published_by=published_by).to_dict("records")
@@ -54,6 +58,12 @@ def from_facts(data, metric: str, years, vintage: str, published_by: int | None 
                 "revised": any(
                     e != edition and v != float(r["value"]) for e, v in stated_by_period.get(r["period"], ())
                 ),
+                "confirmed_url": None
+                if F.primary_site(r["source_url"])
+                else primary_pages.get((r["period"], float(r["value"])), (None, None))[0],
+                "confirmed_edition": None
+                if F.primary_site(r["source_url"])
+                else primary_pages.get((r["period"], float(r["value"])), (None, None))[1],
                 "first_value": first.get(r["period"], (None, None))[1],
                 "first_edition": first.get(r["period"], (None, None))[0],
             }

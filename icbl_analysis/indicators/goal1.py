@@ -25,6 +25,7 @@ def _parties_rows(data, treaty: str, years, new_only: bool):
                 "unit": "states",
                 "source_url": TREATY_TABLE,
                 "note": f"counted from deposit at 31 December {r.year}; {note}",
+                "basis": "counted from deposit",
             }
         )
     return rows_frame(rows)
@@ -60,6 +61,7 @@ def _stockpile_completed(data, treaty: str, years):
                 "unit": "states",
                 "source_url": "stockpile_events.csv",
                 "note": "; ".join(notes) or "every recorded stockpile accounted for",
+                "basis": ", ".join(sorted(set(hist["basis"].dropna()))) if "basis" in hist else "treaty",
             }
         )
     return rows_frame(rows)

@@ -35,6 +35,7 @@ def _completions(data, treaty: str, years):
                 "unit": "states",
                 "source_url": "clearance_events.csv",
                 "note": ("declared: " + ", ".join(r.states)) if r.states else "none recorded",
+                "basis": getattr(r, "basis", None) or "treaty",
             }
             for r in table.itertuples()
         ]

@@ -11,7 +11,8 @@ COLUMNS = ["year", "value", "unit", "qualifier", "edition", "source_url", "quote
 # computation leaves them out): the measure (a Monitor metric, or what a count counts), the states it covers,
 # a caution on the row, the kind of source (Monitor, treaty records, campaign records...), the counting basis,
 # and whether another edition states the figure otherwise
-DEFINITION = ["measure", "coverage", "caveat", "source_kind", "basis", "revised", "first_value", "first_edition"]
+DEFINITION = ["measure", "coverage", "caveat", "source_kind", "basis", "revised", "first_value", "first_edition",
+              "confirmed_url", "confirmed_edition"]  # fmt: skip
 REGISTRY: dict[str, Callable] = {}
 
 

@@ -4,6 +4,8 @@ review's key-figures registry (`review.figures`)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..facts import edition_label
 from ..key_figures import Figure, agree, counted
 from ..ratings import RATED
@@ -11,10 +13,15 @@ from .words import day, md
 
 VINTAGE_WORDS = {"first": "as first published", "latest": "as in the latest edition"}
 MEASURE_PHRASES = {  # how a headline names what a value measures
-    "land_released_km2": "released (cleared, or reduced and cancelled by survey)",
-    "land_cleared_km2": "cleared (clearance only: land released by survey is not counted)",
+    "land_released_km2": "released (by clearance and survey)",
+    "land_cleared_km2": "cleared (clearance only)",
 }
 TREATY_KINDS = ("treaty records", "treaty and obligation records")
+BASIS_WORDS = {  # how a count was made, in words (the engine's `basis`: "treaty" or "monitor")
+    "treaty": "by the treaty's rules",
+    "monitor": "as the Monitor counts",
+    "counted from deposit": "counted from deposit, as the Monitor counts",
+}
 
 
 def vintage_words(vintage: str) -> str:
@@ -55,7 +62,19 @@ def source_words(figure: Figure) -> str:
         words += f", {figure.vintage.replace(' in ' + figure.primary_publication, '')}"
     if figure.secondary:
         words += ", from a secondary copy"
+    elif figure.confirmed_by:
+        words += f", as {confirmed_words(figure)} also states"
     return words
+
+
+def confirmed_words(figure: Figure) -> str:
+    """The primary page that states a figure first stored from a secondary copy: 'the Monitor's page of
+    Landmine Monitor 2016'."""
+    if not figure.confirmed_by:
+        return ""
+    site = _site(figure.confirmed_by)
+    owner = "the Monitor's page" if "the-monitor.org" in site else f"the page on {site}"
+    return f"{owner} of {edition_label(figure.confirmed_in)}" if figure.confirmed_in else owner
 
 
 def as_of_words(figure: Figure) -> str:
@@ -99,7 +118,9 @@ def key_numbers(review) -> list[dict]:
             out.append({"key": figure.key, "indicator_id": r["indicator_id"], "goal": int(r["goal"]),
                         "sentence": sentence, "source": source_words(figure), "as_of": as_of_words(figure),
                         "secondary": figure.secondary, "site": _site(figure.source_url),
-                        "primary_publication": figure.primary_publication})  # fmt: skip
+                        "primary_publication": figure.primary_publication,
+                        "basis": BASIS_WORDS.get(figure.basis, figure.basis),
+                        "confirmed": confirmed_words(figure)})  # fmt: skip
     return out
 
 
@@ -118,13 +139,10 @@ def key_findings(review, limit: int = 15) -> list[dict]:
     sentence of each figure of the review year, the treaties' membership first."""
     found = key_numbers(review)
     parties = f"states_parties:CCM:{review.year}:states_parties"
-    if parties in review.figures:
-        figure = review.figures.get(parties)
-        found.insert(0, {"key": parties, "indicator_id": "", "goal": 1, "source": "treaty records",
-                         "sentence": f"The Convention on Cluster Munitions had {figure.text} States Parties at the "
-                         f"end of {review.year}", "as_of": f"31 December {review.year}", "secondary": False,
-                         "site": "", "primary_publication": "treaty records"})  # fmt: skip
-    first = {"G1.I14": 0, "": 1}  # the treaties' membership heads the list
+    for n in found:
+        if n["indicator_id"] == "G1.I01" and parties in review.figures:  # the joiners, and the total they make
+            n["sentence"] += f", bringing it to {review.figures.text(parties)} States Parties"
+    first = {"G1.I14": 0, "G1.I01": 1}  # the treaties' membership heads the list
     found.sort(key=lambda n: (first.get(n["indicator_id"], 2), n["goal"]))
     return found[:limit]
 
@@ -185,28 +203,40 @@ def goal_takeaway(review, goal: int) -> str:
 
 STATUS_CLAUSE = {
     "on track": "on track",
-    "at risk": "at risk: no change",
+    "at risk": "at risk",
     "off track": "off track",
-    "measured differently": "not rated: the figures are measured differently",
-    "undecided: published range": "undecided: a published range",
+    "measured differently": "not rated, the two figures measure different things",
+    "undecided: published range": "undecided, as a published range does not settle it",
     "no data found": "not rated: no figure to compare with",
     "baseline year": "the baseline",
 }
 
 
 def chart_takeaway(review, indicator_id: str) -> str:
-    """One sentence for a slide above an indicator's chart: the review year's headline figure, the value it
-    was compared with, and the rating in words, e.g. 'Non-state armed groups used antipersonnel mines in 10
-    countries ... (4 in 2011): off track'."""
+    """One sentence for a slide above an indicator's chart: the review year's headline figure, the value it was
+    compared with, and the rating in words, e.g. 'Non-state armed groups used antipersonnel mines in 10 countries
+    ..., up from 4 in 2011: off track'."""
     rating = review.rating(indicator_id)
     figure = _figure(review, indicator_id, review.year, rating.get("review_measure"))
     if figure is None:
         return f"{rating['short_name']}: no figure for {review.year} in the record collected"
     sentence = headline(review, figure, indicator_id) or f"{rating['short_name']}: {figure.text} in {review.year}"
-    compared = figure.comparable_with and figure.comparable_with in review.figures
-    if compared:
-        ref = review.figures.get(figure.comparable_with)
-        sentence += f", against {ref.text} in {ref.period}"
+    ref_year = rating.get("reference_year")
+    ref_key = (review.value_key(indicator_id, int(ref_year), rating.get("reference_measure"))
+               if ref_year is not None and not pd.isna(ref_year) else "")  # fmt: skip
+    counted_key = f"{indicator_id}:years_counted"
+    if counted_key in review.figures:  # a count wanted every year: say in how many years there was one
+        kf = review.figures
+        n, of = kf.number(f"{indicator_id}:years_positive"), kf.number(counted_key)
+        sentence += f", with at least one in {n} of the {of} years since {review.baseline}"
+    elif ref_key in review.figures and rating["status"] != "baseline year":
+        ref = review.figures.get(ref_key)
+        if rating["status"] in RATED:
+            word = "up from" if figure.value > ref.value else "down from" if figure.value < ref.value else "as"
+        else:
+            word = "against"
+        label = f" ({ref.vintage.split(' in ')[0]})" if ref.vintage else ""
+        sentence += f", {word} {ref.text} in {ref.period}{label}"
     return f"{sentence}: {STATUS_CLAUSE.get(rating['status'], rating['status'])}"
 
 
