@@ -52,11 +52,19 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
             out[col] = out[col].map(lambda v: VALUE_WORDS.get(v, v) if isinstance(v, str) else v)
         elif out[col].map(lambda v: isinstance(v, date)).any():
             out[col] = out[col].map(day)
+        elif col in ("date", "deadline", "as_of"):  # dates kept as text in the data: 2010-01-01 -> 1 January 2010
+            out[col] = out[col].map(_iso_day)
         elif pd.api.types.is_numeric_dtype(out[col]) and str(col).lower() not in YEAR_LIKE:
             out[col] = out[col].map(lambda v: number(v, unit))
         elif str(col).lower() not in YEAR_LIKE:  # numbers in a mixed column: 80, not 80.000000
             out[col] = out[col].map(lambda v: number(v, unit) if isinstance(v, float) else v)
     return out
+
+
+def _iso_day(value):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return day(date.fromisoformat(value))
+    return value
 
 
 def reason_words(text):
