@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 YEAR   ?= 2015
 STAMP  := $(VENV)/.installed
 
-.PHONY: help review test lint validate data reconcile lab benchmark clean-outputs
+.PHONY: help review records test lint validate data reconcile lab benchmark clean-outputs
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-review: $(STAMP)  ## build the environment if needed, then the annual review (YEAR=2015) into outputs/
-	$(BIN)/icbl-review annual --year $(YEAR)
+review: $(STAMP)  ## build the environment if needed, then the annual review (YEAR=2015; RECORDS=campaign.xlsx adds the campaign's records) into outputs/
+	$(BIN)/icbl-review annual --year $(YEAR) $(if $(RECORDS),--records "$(RECORDS)")
+
+records: $(STAMP)  ## write the campaign records workbook for staff to fill in Excel (RECORDS=campaign.xlsx; never replaces a file)
+	$(BIN)/icbl-review records "$(or $(RECORDS),campaign.xlsx)"
 
 test: $(STAMP)  ## build the environment if needed, then lint, the test suite, and every notebook top to bottom (nbval)
 	$(BIN)/ruff check .

@@ -69,25 +69,33 @@ def count_states_parties(treaty: str, on, basis: str = "deposit", data_dir=None)
     return _count(load_data(data_dir).treaty_events, treaty, on, basis)
 
 
-def clearance_status(treaty: str, on, data_dir=None):
+def clearance_status(treaty: str, on, data_dir=None, basis: str = "treaty"):
     """Every state with a clearance obligation (MBT Art. 5 / CCM Art. 4): deadline in force, status, reason.
+
+    `basis="treaty"` (the default) counts as the treaty secretariats do: the States Parties' declarations and
+    the meetings' decisions, from entry into force; `basis="monitor"` counts as the Monitor does (from the
+    deposit of the instrument, completions from the day the clearance finished, the Monitor's own findings).
+    The `basis` column says which.
 
     >>> status = clearance_status("MBT", on="2011-12-31").set_index("iso3")
     >>> status.loc["BIH", ["status", "deadline"]].tolist()
     ['extended', datetime.date(2019, 3, 1)]
+    >>> clearance_status("MBT", on="2013-06-30", basis="monitor").set_index("iso3").loc["BTN", "status"]
+    'completed_on_time'
     """
     data = load_data(data_dir)
-    return _obligations.history(data, treaty, "clearance", _date(on))
+    return _obligations.history(data, treaty, "clearance", _date(on), basis)
 
 
-def stockpile_status(treaty: str, on, data_dir=None):
-    """Every State Party with a recorded stockpile (MBT Art. 4 / CCM Art. 3): deadline, completion, status.
+def stockpile_status(treaty: str, on, data_dir=None, basis: str = "treaty"):
+    """Every State Party with a recorded stockpile (MBT Art. 4 / CCM Art. 3): deadline, completion, status,
+    on `basis` ("treaty" or "monitor", as for `clearance_status`).
 
     >>> stockpile_status("MBT", on="2015-12-31").set_index("iso3").loc["BLR", "status"]
     'missed_outstanding'
     """
     data = load_data(data_dir)
-    return _obligations.history(data, treaty, "stockpile", _date(on))
+    return _obligations.history(data, treaty, "stockpile", _date(on), basis)
 
 
 def series(metric: str, place: str = "World", vintage: str = "latest", data_dir=None):

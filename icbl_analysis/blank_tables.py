@@ -37,8 +37,10 @@ def templates_readme() -> str:
         "contradicts the bundled data, naming file, row, column and value. Country columns take ISO3 codes",
         'or any spelling in `data/countries.csv` ("Lao PDR", "Côte d\'Ivoire"). Every row needs a source.\n',
         "`researcher_indicators.csv` answers the indicators the public record cannot (statements, media,",
-        "participation, website visits...: `answerable_from = researcher` in `data/indicators.csv`); once",
-        "supplied they are rated like the rest.\n",
+        "participation, website visits...: `answered_by = researcher` in `data/indicators.csv`, in the unit",
+        "given there); once supplied they are rated like the rest. Campaign staff fill the same rows in Excel:",
+        "`icbl-review records campaign.xlsx` writes the workbook, `icbl-review annual --records campaign.xlsx`",
+        "reads it.\n",
         "`monitor_facts.csv` takes the metric names of `data/metrics.csv`, each in its own unit and at a world",
         "(WLD) or country place as listed there; to add a metric, put a row for it in your own `metrics.csv`.\n",
     ]

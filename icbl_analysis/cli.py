@@ -1,4 +1,8 @@
-"""`icbl-review`: the annual review, data validation, notebook parameters, quick treaty look-ups."""
+"""`icbl-review`: the annual review, data validation, notebook parameters, quick treaty look-ups.
+
+Campaign staff: `icbl-review records campaign.xlsx` writes the workbook of the indicators only the campaign's
+records answer; fill it in Excel, then `icbl-review annual --records campaign.xlsx`.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ def _annual(args) -> int:
         progress=not args.quiet,
         pdf=not args.no_pdf,
         publish_partial=args.publish_partial,
+        records=args.records,
     )
     return _report(result, f"review {args.year}")
 
@@ -99,15 +104,40 @@ def _templates(args) -> int:
 
 
 def _validate(args) -> int:
+    from .records import check_records, records_folder
     from .validate import validate_folder
 
-    problems = validate_folder(args.folder, partial=args.partial)
+    problems = validate_folder(args.folder, partial=args.partial, records=args.records)
+    if args.records:  # the same checks `annual --records` makes, told by sheet and cell
+        problems += check_records(args.records)
     for p in problems:
         print(p)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     print(f"{args.folder or 'bundled data'}: all tables valid")
+    if args.records:
+        values = len(read_lines(records_folder(args.records) / "researcher_indicators.csv")) - 1
+        print(f"{args.records}: every filled cell valid ({values} value(s) from the campaign's records)")
+    return 0
+
+
+def read_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _records(args) -> int:
+    from .records import default_years, records_catalogue, write_workbook
+
+    first = args.from_year or default_years().start
+    last = args.to_year or default_years().stop - 1
+    if first > last or first < 1997:
+        raise DataError(f"the years run from 1997 up, the first not after the last ({last})", column="--from",
+                        value=first)  # fmt: skip
+    path = write_workbook(args.file, range(first, last + 1), force=args.force)
+    count = len(records_catalogue())
+    print(f"wrote {path}: {count} indicators only the campaign's records answer, one row per year {first}-{last}")
+    print(f"fill it in Excel (sheet 'How to fill'), then: icbl-review annual --records {path}")
     return 0
 
 
@@ -158,15 +188,17 @@ def _coverage(args) -> int:
         )
     if args.csv and not Path(args.csv).resolve().parent.is_dir():
         raise DataError("its folder does not exist", column="--csv", value=args.csv)
-    data = load_data(args.data, args.user_data)
+    data = load_data(args.data, args.user_data, args.records)
     years = list(range(args.from_year, args.to_year + 1))
     table = indicators.coverage(indicators.compute(data, years, args.vintage))
     shown = table.drop(columns="indicator").replace("", "-")
     print(shown.to_string(index=False))
-    cells = table[years].to_numpy()
+    counts = indicators.coverage_counts(table)
     print(
-        f"{(cells == '').sum()} of {cells.size} indicator-years have no cited value ({args.vintage} vintage); "
-        "'derived' = computed from the treaty and obligation tables"
+        f"indicator-years: {counts['public record']} from the public record ({args.vintage} vintage), "
+        f"{counts['public gap']} public gaps ('-'), {counts['campaign records']} from the campaign's records, "
+        f"{counts['awaiting records']} awaiting the campaign's records; 'derived' = computed from the treaty and "
+        "obligation tables"
     )
     if args.csv:
         from .present.tables import spreadsheet_safe
@@ -210,12 +242,13 @@ def _diff(args) -> int:
 
 def _reconcile(args) -> int:
     from .load import load_data
-    from .reconcile import reconcile, summary
+    from .reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
 
     data = load_data(args.data, args.user_data)
     table = reconcile(data, args.from_year, args.to_year)
-    if table.empty:
-        print("no published counts in the data for these years")
+    lists, states = reconcile_lists(data, args.from_year, args.to_year)
+    if table.empty and lists.empty:
+        print("no published counts or lists in the data for these years")
         return 0
     shown = table.assign(
         derived=table["derived"].map(lambda v: "-" if v is None or v != v else str(int(v))),
@@ -226,11 +259,20 @@ def _reconcile(args) -> int:
     for r in table[table["outcome"] == "explained"].itertuples():
         print(f"  explained: {r.measure} {r.treaty} {r.as_of}: {r.explanation}")
     print(f"reconciliation {args.from_year}-{args.to_year}: {summary(table)}")
-    open_rows = table[table["outcome"] == "open"]
-    if len(open_rows):
+    if len(lists):
+        cols = ["as_of", "treaty", "basis", "list_id", "published", "derived", "outcome", "states"]
+        print("\npublished lists, state by state (-XXX counted by the engine only, +XXX by the publisher only):")
+        print(lists[cols].to_string(index=False, max_colwidth=60))
+        for r in states[states["outcome"] == "open"].itertuples():
+            side = "the publisher only" if r.published else "the engine only"
+            print(f"  open: {r.list_id} {r.as_of}: {r.iso3} counted by {side}")
+        print(by_year_and_basis(lists).to_string(index=False))
+        print(f"lists {args.from_year}-{args.to_year}: {summary(lists)}")
+    open_rows = int((table["outcome"] == "open").sum()) + int((lists["outcome"] == "open").sum())
+    if open_rows:
         print(
-            f"error: {len(open_rows)} open difference(s): fix the data where the difference is ours, or explain it "
-            "with a cited row in reconciliation_notes.csv",
+            f"error: {open_rows} open difference(s): fix the data where the difference is ours, or explain it "
+            "with a cited row in reconciliation_notes.csv that names every state it accounts for",
             file=sys.stderr,
         )
         return 1
@@ -256,8 +298,13 @@ def _build(args) -> int:
     return 0
 
 
+RECORDS_HELP = "the campaign's filled records workbook (.xlsx, from `icbl-review records`), or a CSV of those rows"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="icbl-review", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="icbl-review", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     annual = sub.add_parser(
@@ -283,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     annual.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
     annual.add_argument("--quiet", action="store_true", help="no progress bar")
+    annual.add_argument("--records", help=RECORDS_HELP)
     annual.set_defaults(func=_annual)
 
     profiles = sub.add_parser("profiles", help="country profiles for a year, into outputs/profiles-<year>/")
@@ -307,22 +355,40 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check every table of a data folder against datapackage.json")
     validate.add_argument("folder", nargs="?", help="data folder (default: the bundled data/)")
     validate.add_argument("--partial", action="store_true", help="a researcher's folder: absent tables are fine")
+    validate.add_argument("--records", help="also check a filled campaign records workbook (every bad cell by sheet "
+                          "and cell, as `annual --records` would refuse it)")  # fmt: skip
     validate.set_defaults(func=_validate)
+
+    records = sub.add_parser(
+        "records",
+        help="write the campaign records workbook (Excel): the indicators only the campaign's records answer, a row "
+        "per indicator and year, for staff to fill; then `annual --records FILE`",
+    )
+    records.add_argument("file", help="the workbook to write, e.g. campaign.xlsx (an existing file is never replaced)")
+    records.add_argument("--from", dest="from_year", type=int, help="first year (default 2011, the baseline)")
+    records.add_argument("--to", dest="to_year", type=int, help="last year (default: last year)")
+    records.add_argument("--force", action="store_true", help="replace the file if it exists")
+    records.set_defaults(func=_records)
 
     params = sub.add_parser("params", help="list the parameters a notebook accepts")
     params.add_argument("notebook", help="a notebook name (goal1, overview, ...) or path")
     params.set_defaults(func=_params)
 
-    cover = sub.add_parser("coverage", help="which years each public indicator has a cited value for")
+    cover = sub.add_parser(
+        "coverage",
+        help="where each indicator's value comes from, year by year: public record, campaign records, awaiting records",
+    )
     cover.add_argument("--from", dest="from_year", type=int, default=2011, help="first year (default 2011)")
     cover.add_argument("--to", dest="to_year", type=int, default=2015, help="last year (default 2015)")
     for flag in ("--vintage", "--data", "--user-data"):
         cover.add_argument(flag, **annual_options[flag])
+    cover.add_argument("--records", help=RECORDS_HELP)
     cover.add_argument("--csv", help="also write the table to this new CSV file")
     cover.set_defaults(func=_coverage)
 
     rec = sub.add_parser(
-        "reconcile", help="compare the derived counts with the counts the Monitor and the secretariats published"
+        "reconcile",
+        help="compare the derived counts and lists with those the Monitor and the secretariats published, by state",
     )
     rec.add_argument(
         "--from", dest="from_year", type=int, default=2011, help="first year of as-of dates (default 2011)"

@@ -1,9 +1,21 @@
-"""The evidence behind an obligation, merged and dated.
+"""The evidence behind an obligation, merged and dated, on one counting basis.
 
 Rows of clearance_events.csv and stockpile_events.csv become dated facts: a row dated only to a month or a
 year is certain from the end of that period; a decision taken at a Meeting of States Parties is dated by the
 meeting (data/meetings.csv, the dates most sources give); rows citing the same decision (same treaty, state
-and meeting) are one event that keeps all its citations. `position()` in obligations.py reads these facts.
+and meeting) are one event that keeps all its citations. `position()` in positions.py reads these facts.
+
+Counting bases (the `basis` column of a row; empty: the row holds on both):
+- **treaty**: what the States Parties declared and the meetings decided, as the treaty secretariats count. A
+  completion is dated by the meeting that recorded it, or by the state's own dated declaration; a report
+  dated only to a month or a year dates it only where nothing more precise is on record.
+- **monitor**: as the Monitor counts in its editions. A completion is dated by the earliest date a source
+  gives for the clearance (or destruction) finishing; rows marked `monitor` are the Monitor's own findings
+  (a State Party it still counts as mine-affected after its declaration, a finish date only it reports).
+
+Terms of a decision: an extension whose sources give its new deadline only as a year ("until 2022") or a
+month takes the day and month from any source that states that deadline in full (a source published later
+documents the earlier decision's terms; it never moves the date from which the decision counts).
 """
 
 from __future__ import annotations
@@ -15,6 +27,31 @@ from datetime import date
 import pandas as pd
 
 from . import treaties
+from .errors import DataError
+
+BASES = ("treaty", "monitor")
+BASIS_WORDS = {
+    "treaty": "as the treaty secretariats count (States Parties' declarations and the meetings' decisions)",
+    "monitor": "as the Monitor counts (its own assessment in each edition)",
+}
+
+BASIS_SHORT = {"treaty": "as the treaty secretariats count", "monitor": "as the Monitor counts"}
+
+
+def check_basis(basis: str) -> str:
+    if basis not in BASES:
+        raise DataError(
+            "basis must be 'treaty' (the States Parties' declarations and the meetings' decisions, as the "
+            "secretariats count) or 'monitor' (as the Monitor counts)",
+            column="basis",
+            value=basis,
+        )
+    return basis
+
+
+def on_basis(row: dict, basis: str) -> bool:
+    """Does a row hold on `basis`? Rows without a basis hold on both."""
+    return (row.get("basis") or basis) == basis
 
 
 def period_start(text) -> date | None:
@@ -97,6 +134,7 @@ class Evidence:
     meeting: str = ""
     deadline_note: str = ""
     rows: list[dict] = field(default_factory=list)
+    finished: date | None = None  # a completion: the earliest date a source gives for the work finishing
 
     @property
     def undated(self) -> bool:
@@ -150,30 +188,24 @@ def _merge_deadline(event: Evidence) -> None:
         event.deadline_note = f"sources differ on the new deadline ({', '.join(others)}); used {best['deadline']}"
 
 
-def _events(rows: list[dict], treaty: str, meetings: dict, kind: str) -> list[Evidence]:
+def _events(rows: list[dict], treaty: str, meetings: dict, kind: str, basis: str = "treaty") -> list[Evidence]:
     """Rows of one kind for one state, merged into events: one per meeting; else one per stated date;
-    an undated row joins a dated event that states the same deadline (the same decision, cited again)."""
-    groups: dict[tuple, Evidence] = {}
-    loose: list[tuple[dict, date | None, date | None]] = []
+    an undated row joins a dated event that states the same deadline (the same decision, cited again).
+    Completions are one event a year (a national announcement and the formal declaration), dated by basis."""
+    groups: dict[tuple, list[tuple[dict, date, date, str]]] = {}
+    loose: list[dict] = []
     for row in rows:
         possible, known, code = _dated(row, treaty, meetings)
         if known is None:
-            loose.append((row, possible, known))
+            loose.append(row)
             continue
         if kind == "completion_declared":
-            key = (known.year,)  # one completion a year: the national announcement and the formal declaration
+            key = (known.year,)
         else:
             key = ("meeting", code) if code else ("date", row.get("date"))
-        event = groups.get(key)
-        if event is None:
-            groups[key] = Evidence(kind, known, possible, meeting=code, rows=[row])
-        else:
-            event.rows.append(row)
-            if known < event.known_from:
-                event.known_from, event.possible_from = known, possible
-            event.meeting = event.meeting or code
-    events = list(groups.values())
-    for row, _possible, _known in loose:
+        groups.setdefault(key, []).append((row, possible, known, code))
+    events = [_merged(kind, dated, basis) for dated in groups.values()]
+    for row in loose:
         same = [e for e in events if row.get("deadline") and _same_deadline(e, row["deadline"])]
         if kind == "completion_declared" and events and not same:
             same = events[-1:]  # an undated mention of a completion that is on record with a date
@@ -184,6 +216,20 @@ def _events(rows: list[dict], treaty: str, meetings: dict, kind: str) -> list[Ev
     for event in events:
         _merge_deadline(event)
     return sorted(events, key=lambda e: (e.known_from is None, e.known_from or date.min))
+
+
+def _merged(kind: str, dated: list[tuple[dict, date, date, str]], basis: str) -> Evidence:
+    """One event from the dated rows citing it. A completion on the treaty basis counts from the meeting that
+    recorded it or the state's own dated declaration where the record has one; on the monitor basis from the
+    earliest date any source gives. Other events count from their earliest date."""
+    chosen = dated
+    if kind == "completion_declared" and basis == "treaty":
+        formal = [d for d in dated if d[3] or (isinstance(d[0].get("date"), str) and len(d[0]["date"]) == 10)]
+        chosen = formal or dated
+    first = min(chosen, key=lambda d: d[2])
+    code = first[3] or next((d[3] for d in dated if d[3]), "")
+    finished = min(d[2] for d in dated) if kind == "completion_declared" else None
+    return Evidence(kind, first[2], first[1], meeting=code, rows=[d[0] for d in dated], finished=finished)
 
 
 def _same_deadline(event: Evidence, deadline: str) -> bool:
@@ -205,18 +251,23 @@ class StateRecord:
     residual: list[Evidence]
     declared: list[Evidence]  # a State Party's own declaration of mined areas (re-opens an obligation)
     other: list[dict]
+    basis: str = "treaty"
 
 
-def prepare(frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, completion_event: str):
-    """Every state's merged evidence, remembered per table (a review asks for many dates)."""
-    key = (id(frame), id(meetings), treaty, completion_event)
+def prepare(
+    frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, completion_event: str, basis: str = "treaty"
+):
+    """Every state's merged evidence on `basis`, remembered per table (a review asks for many dates)."""
+    check_basis(basis)
+    key = (id(frame), id(meetings), treaty, completion_event, basis)
     hit = PREPARED_CACHE.get(key)
     if hit is not None and hit[0] is frame and hit[1] is meetings:
         return hit[2]
     index = meeting_index(meetings)
     by_state: dict[str, list[dict]] = {}
     for row in treaties._records(frame[frame["treaty"] == treaty]):
-        by_state.setdefault(row["iso3"], []).append(row)
+        if on_basis(row, basis):
+            by_state.setdefault(row["iso3"], []).append(row)
     records = {}
     for iso3, rows in sorted(by_state.items()):
 
@@ -230,14 +281,15 @@ def prepare(frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, com
         ]
         for q in quotes:
             _merge_deadline(q)
+        extensions = _events(of("extension_granted"), treaty, index, "extension_granted")
         residual = [
             Evidence("residual_contamination_reported", *_known(r, treaty, index), rows=[r])
             for r in of("residual_contamination_reported")
         ]
         records[iso3] = StateRecord(
             iso3,
-            _events(of("extension_granted"), treaty, index, "extension_granted"),
-            _events(of(completion_event), treaty, index, "completion_declared"),
+            extensions,
+            _events(of(completion_event), treaty, index, "completion_declared", basis),
             quotes,
             of("original_deadline"),
             residual,
@@ -246,6 +298,7 @@ def prepare(frame: pd.DataFrame, treaty: str, meetings: pd.DataFrame | None, com
                 for r in of("contamination_declared")
             ],
             [r for r in rows if r["event"] not in ("extension_granted", completion_event)],
+            basis,
         )
     if len(PREPARED_CACHE) > 16:
         PREPARED_CACHE.clear()
@@ -262,20 +315,50 @@ PREPARED_CACHE: dict = {}
 
 
 def fill_unknown_deadlines(rec: StateRecord) -> None:
-    """An extension whose own rows give no new deadline takes the first deadline a source quotes as
-    in force after the decision and before the next one (the reason says so)."""
+    """Complete each dated extension's new deadline (idempotent; the reason says where it came from):
+    - none stated by its own rows: the first deadline a source quotes as in force after the decision and
+      before the next one;
+    - stated only as a year or a month ("until 2022"): the day and month from a source dated after the
+      decision that states that deadline in full (the one most sources give; on a tie the earliest)."""
     dated = [e for e in rec.extensions if not e.undated]
     for i, event in enumerate(dated):
-        if event.deadline is not None:
-            continue
         until = dated[i + 1].known_from if i + 1 < len(dated) else date.max
-        later = [
-            q for q in rec.quotes if not q.undated and event.known_from <= (q.possible_from or q.known_from) < until
-        ]
-        if later:
-            first = min(later, key=lambda q: q.known_from)
-            event.deadline, event.deadline_precision = first.deadline, first.deadline_precision
-            event.deadline_note = (
-                f"new deadline of the {event.meeting or 'decision'} taken from a source quoting it in force on "
-                f"{first.known_from:%d %B %Y}"
-            )
+        if event.deadline is None:
+            later = [
+                q for q in rec.quotes if not q.undated and event.known_from <= (q.possible_from or q.known_from) < until
+            ]
+            if later:
+                first = min(later, key=lambda q: q.known_from)
+                event.deadline, event.deadline_precision = first.deadline, first.deadline_precision
+                event.deadline_note = (
+                    f"new deadline of the {event.meeting or 'decision'} taken from a source quoting it in force on "
+                    f"{first.known_from:%d %B %Y}"
+                )
+        elif event.deadline_precision < 10:
+            _full_terms(event, rec.quotes)
+
+
+def _full_terms(event: Evidence, quotes: list[Evidence]) -> None:
+    """A year- or month-only deadline made exact from the quotes that state it in full."""
+    stated = f"{event.deadline:%Y}" if event.deadline_precision == 4 else f"{event.deadline:%Y-%m}"
+    full = [
+        q
+        for q in quotes
+        if not q.undated
+        and q.deadline_precision == 10
+        and f"{q.deadline:%Y-%m-%d}".startswith(stated)
+        and (q.possible_from or q.known_from) >= (event.possible_from or event.known_from)
+    ]
+    if not full:
+        return
+    votes: dict[date, list[Evidence]] = {}
+    for q in full:
+        votes.setdefault(q.deadline, []).append(q)
+    best = max(votes, key=lambda d: (len(votes[d]), -min(q.known_from for q in votes[d]).toordinal()))
+    first = min(votes[best], key=lambda q: q.known_from)
+    event.deadline, event.deadline_precision = best, 10
+    note = (
+        f'the {event.meeting or "decision"} set the deadline "{stated}"; the day and month from a source of '
+        f"{first.known_from:%d %B %Y} ({first.rows[0].get('source_url')})"
+    )
+    event.deadline_note = "; ".join(n for n in (event.deadline_note, note) if n)

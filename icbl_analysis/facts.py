@@ -169,8 +169,12 @@ def format_value(value, qualifier=None, unit: str = "") -> str:
     """'at least 3,628' style text for a value with its qualifier."""
     if value is None or pd.isna(value):
         return "no data"
+    if unit == "yes_no":  # a campaign-records answer: 1 yes, 0 no
+        return "yes" if value else "no"
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    if unit == "USD_million":
+    if unit == "USD_thousand":
+        number = f"US${number} thousand"
+    elif unit == "USD_million":
         number = f"US${number} million"
     elif unit == "percent":
         number = f"{number}%"

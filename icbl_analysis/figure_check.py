@@ -38,7 +38,7 @@ TOKEN = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w]|[.,]\d)"
 QUALIFIERS = {"at least": "at least", "≥": "at least", "more than": "more than", ">": "more than",
               "fewer than": "fewer than", "<": "fewer than", "about": "about", "~": "about"}  # fmt: skip
 BEFORE = re.compile(r"(at least|more than|fewer than|about|≥|>|<|~)\s?(?:US\$\s?)?$", re.I)
-UNIT_CLASS = {"km2": "km2", "USD_million": "USD_million", "percent": "percent"}
+UNIT_CLASS = {"km2": "km2", "USD_million": "USD_million", "USD_thousand": "USD_thousand", "percent": "percent"}
 
 
 @dataclass
@@ -61,6 +61,7 @@ def stated_numbers(text: str) -> list[Stated]:
         qual = BEFORE.search(before)
         currency = re.search(r"US\$\s?$", before)
         unit = ("km2" if re.match(r"\s?km²", after) else "percent" if re.match(r"\s?%", after) else
+                "USD_thousand" if currency and re.match(r"\s?thousand", after) else
                 "USD_million" if currency or re.match(r"\s?million", after) and "US$" in before else None)  # fmt: skip
         value = float(digits.replace(",", "") + decimals)
         if "," not in digits and not decimals and len(digits) == 4 and 1990 <= value <= 2039 and not (qual or unit):

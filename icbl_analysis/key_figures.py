@@ -223,6 +223,22 @@ def review_figures(review) -> KeyFigures:
         if r["status"] in RATED and r["reference_year"] is not None and not pd.isna(r["reference_year"]):
             now = kf.get(review.value_key(r["indicator_id"], review.year, r["review_measure"]))
             now.comparable_with = review.value_key(r["indicator_id"], int(r["reference_year"]), r["reference_measure"])
+    for ind in review.goal_ratings()["indicator_id"]:  # public figures shown beside an indicator they bear on
+        for r in review.related_figures(ind).to_dict("records"):
+            kf.add(
+                f"related:{ind}:{r['metric']}:{r['year']}",
+                r["number"],
+                unit=r["unit"],
+                qualifier=r["qualifier"],
+                label=f"{r['label']}, {r['year']}",
+                kind="figure",
+                period=str(r["year"]),
+                edition=r["edition"],
+                measure=r["metric"],
+                definition=r["label"],
+                source_kind="Monitor",
+                source_url=r["source_url"],
+            )
     for r in review.goal_ratings().to_dict("records"):  # 'at least one in 4 of the 4 years'
         if r.get("years_counted") is not None and not pd.isna(r["years_counted"]):
             kf.count(f"{r['indicator_id']}:years_counted", int(r["years_counted"]), "years after the baseline")
@@ -235,6 +251,8 @@ def review_figures(review) -> KeyFigures:
     for scope, group in scopes:
         kf.count(f"{scope}:indicators", len(group), f"{scope}: indicators")
         kf.count(f"{scope}:rated", int(group["status"].isin(RATED).sum()), f"{scope}: indicators rated")
+        records = group["status"].isin(RATED) & (group["answerable_from"] == "researcher")
+        kf.count(f"{scope}:rated:records", int(records.sum()), f"{scope}: rated from the campaign's records")
         for status in STATUSES:
             kf.count(f"{scope}:status:{status}", int((group["status"] == status).sum()), f"{scope}: {status}")
     gaps = review.gaps()
@@ -315,6 +333,10 @@ def _reconciliation(review, kf: KeyFigures) -> None:
     }
     for name, n in counts.items():
         kf.count(f"reconciliation:{name}", n, f"published counts: {name.replace('_', ' ')}")
+    lists = review.reconciliation_lists()
+    for outcome in ("agreed", "explained", "open"):
+        n = int((lists["outcome"] == outcome).sum()) if len(lists) else 0
+        kf.count(f"reconciliation_lists:{outcome}", n, f"published lists: {outcome}")
 
 
 def _memo(review, kf: KeyFigures) -> None:

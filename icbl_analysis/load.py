@@ -22,20 +22,21 @@ from .schema import TABLES, USER_TABLES  # noqa: F401  (imported from here by ca
 from .validate import ensure_valid, validate_folder  # noqa: F401
 
 
-def load(name: str, data_dir=None, user_dir=None, mode: str = "merge") -> pd.DataFrame:
+def load(name: str, data_dir=None, user_dir=None, mode: str = "merge", records=None) -> pd.DataFrame:
     """One validated table of `data_dir` (default: the bundled data), with a researcher's `user_dir`
-    rows added (mode="merge": a row that contradicts a bundled one is refused) or instead (mode="replace")."""
+    rows added (mode="merge": a row that contradicts a bundled one is refused) or instead (mode="replace").
+    `records`: the campaign records workbook, when it lies in one of these folders (it is not refused there)."""
     if mode not in ("merge", "replace"):
         raise DataError("mode must be 'merge' or 'replace'", column="mode", value=mode)
     folder = resolve_data_dir(data_dir)
-    ensure_valid(folder)
+    ensure_valid(folder, records=records)
     res = schema.resource(name)
     frame = read_table(name, folder) if (folder / res["path"]).exists() else empty_table(name)
     if user_dir is not None:
         user_root = Path(user_dir).expanduser()
         if not user_root.is_dir():
             raise DataError("the researcher's data folder does not exist", file=str(user_root))
-        ensure_valid(user_root, partial=True, merging=mode == "merge")
+        ensure_valid(user_root, partial=True, merging=mode == "merge", records=records)
         if (user_root / res["path"]).exists():
             user = read_table(name, user_root)
             frame = user if mode == "replace" else merge(frame, user, res)
@@ -65,6 +66,7 @@ class ReviewData:
     tables: dict[str, pd.DataFrame] = field(repr=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     memo_reads: dict = field(default_factory=dict, repr=False, compare=False)
+    records: Path | None = None  # the campaign records workbook whose rows researcher_indicators holds
 
     def cached(self, key: tuple, compute):
         """`compute()` once per key for these tables (statuses on a date are asked for again and again);
@@ -90,46 +92,68 @@ class ReviewData:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(folder: str, user_dir: str | None) -> ReviewData:
-    tables = {name: load(name, folder, user_dir) for name in TABLES}
+def _load_cached(folder: str, user_dir: str | None, records: str | None = None, stamp=None) -> ReviewData:
+    tables = {name: load(name, folder, user_dir, records=records) for name in TABLES}
     if user_dir:
-        metrics = load("metrics", folder, user_dir)
+        metrics = load("metrics", folder, user_dir, records=records)
     else:
-        metrics = load("metrics", folder)
+        metrics = load("metrics", folder, records=records)
     schema.check_metrics(tables["monitor_facts"], metrics)
     tables["metrics"] = metrics
-    return ReviewData(Path(folder), Path(user_dir) if user_dir else None, tables)
+    if records:
+        tables["researcher_indicators"] = with_records(tables["researcher_indicators"], records)
+    book = Path(records) if records else None
+    return ReviewData(Path(folder), Path(user_dir) if user_dir else None, tables, records=book)
 
 
-def load_data(data_dir=None, user_dir=None) -> ReviewData:
+def with_records(table: pd.DataFrame, records: str) -> pd.DataFrame:
+    """The researcher_indicators rows with the campaign records workbook's rows added (checked as any
+    researcher's rows; a row contradicting one already there is refused, by sheet and cell)."""
+    from .records import records_rows, told_by_cell
+
+    rows = records_rows(records)
+    try:
+        return merge(table, rows, schema.resource("researcher_indicators")).reset_index(drop=True)
+    except DataError as exc:
+        raise told_by_cell(exc, Path(rows.attrs["records_folder"])) from None
+
+
+def load_data(data_dir=None, user_dir=None, records=None) -> ReviewData:
     """Load and validate every table of `data_dir` (default: the bundled data), plus a researcher's
-    `user_dir` of extra rows in the same shape. Cached per folder.
+    `user_dir` of extra rows in the same shape, plus the campaign's `records` (a filled workbook from
+    `icbl-review records`, or a researcher_indicators CSV). Cached per folder and workbook.
 
     During a review run, the runner validates the data once and leaves the tables in the file named
     by $ICBL_DATA_CACHE; notebooks of that run read them from there.
     """
     folder = str(resolve_data_dir(data_dir))
     user = str(Path(user_dir).expanduser().resolve()) if user_dir else None
-    cached = _from_run_cache(folder, user)
-    return cached if cached is not None else _load_cached(folder, user)
+    book = str(Path(records).expanduser().resolve()) if records else None
+    cached = _from_run_cache(folder, user, book)
+    if cached is not None:
+        return cached
+    stamp = Path(book).stat().st_mtime_ns if book and Path(book).exists() else None  # a workbook saved again
+    return _load_cached(folder, user, book, stamp)
 
 
 _RUN_CACHE: dict[tuple, ReviewData] = {}
 
 
-def _from_run_cache(folder: str, user: str | None) -> ReviewData | None:
+def _from_run_cache(folder: str, user: str | None, records: str | None = None) -> ReviewData | None:
     """The run's tables, read once per kernel: the notebooks a warm kernel runs one after the other share
     them and what was computed from them."""
     path = os.environ.get("ICBL_DATA_CACHE")
     if not path or not Path(path).exists():
         return None
     stat = Path(path).stat()
-    key = (path, stat.st_mtime_ns, stat.st_size, folder, user)
+    key = (path, stat.st_mtime_ns, stat.st_size, folder, user, records)
     if key not in _RUN_CACHE:
         with open(path, "rb") as fh:
             saved = pickle.load(fh)
-        if saved["folder"] != folder or saved["user_dir"] != user:
+        if saved["folder"] != folder or saved["user_dir"] != user or saved.get("records") != records:
             return None
         _RUN_CACHE.clear()  # one run at a time
-        _RUN_CACHE[key] = ReviewData(Path(folder), Path(user) if user else None, saved["tables"])
+        _RUN_CACHE[key] = ReviewData(
+            Path(folder), Path(user) if user else None, saved["tables"], records=Path(records) if records else None
+        )
     return _RUN_CACHE[key]

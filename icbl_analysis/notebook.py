@@ -18,8 +18,10 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from . import facts as F
+from .evidence import BASIS_SHORT
+from .indicators import RECORDS
 from .paths import outputs_dir
-from .present import charts, tables, text
+from .present import charts, figures, tables, text
 from .present.words import esc, md, status_word
 from .profile import compute_profile
 from .ratings import RATED
@@ -67,9 +69,10 @@ class Output:
         display(HTML(f"<div class='{short}'>{head}{body}</div>"), metadata=RESEARCHER if researcher else None)
 
 
-def open_review(goal, review_year, baseline_year, vintage, data_dir="", user_data_dir="", output_dir=""):
-    """The computed review and where its outputs go (default `outputs/interactive/<year>/<name>`)."""
-    review = compute_review(goal, review_year, baseline_year, vintage, data_dir, user_data_dir)
+def open_review(goal, review_year, baseline_year, vintage, data_dir="", user_data_dir="", output_dir="", records=""):
+    """The computed review and where its outputs go (default `outputs/interactive/<year>/<name>`); `records`: the
+    campaign's filled records workbook, if any."""
+    review = compute_review(goal, review_year, baseline_year, vintage, data_dir, user_data_dir, records=records)
     name = f"goal{goal}" if goal else "overview"
     folder = Path(output_dir) if output_dir else outputs_dir() / "interactive" / str(review_year) / name
     return review, Output(folder)
@@ -134,7 +137,13 @@ def gaps(review: Review, out: Output) -> None:
 
 
 def objective(review: Review, out: Output, objective_id: str) -> None:
+    """The objective's finding, then the chart of each of its indicators the campaign's records answered."""
     out.markdown(text.objective_finding(review, objective_id))
+    vals = review.values
+    answered = vals[(vals["objective"] == objective_id) & (vals["source_kind"] == RECORDS) & vals["value"].notna()]
+    for indicator_id in answered["indicator_id"].unique():
+        fig, data = figures.indicator(review, indicator_id)
+        out.chart(fig, data, indicator_id.replace(".", "_"))
 
 
 def key_numbers(review: Review, out: Output) -> None:
@@ -147,16 +156,19 @@ VALUE_COLUMNS = {"year": "Year", "shown": "Value", "edition": "Edition", "note":
 
 
 def values_with_sources(review: Review, out: Output) -> None:
-    """Researcher annex: each public indicator year by year, with the source of each number."""
+    """Researcher annex: each indicator with a value (public or from the campaign's records) year by year, with
+    the source of each number."""
     from .ratings import value_text
 
     vals = review.scope_values()
-    vals = vals[vals["answerable_from"] == "public"]
+    answered = vals.groupby("indicator_id")["value"].transform(lambda v: v.notna().any())
+    vals = vals[(vals["answerable_from"] == "public") | answered]
     out.markdown('<div class="annex"></div>\n\n## Annex: every value with its source', researcher=True)
     for ind_id, frame in vals.groupby("indicator_id", sort=False):
         shown = frame.assign(shown=[value_text(r, review.vintage) if not pd.isna(r["value"]) else ""
                                     for r in frame.to_dict("records")])  # fmt: skip
-        out.table(shown, VALUE_COLUMNS, caption=f"<strong>{ind_id}</strong> {esc(frame.iloc[0]['indicator'])}",
+        kind = " (campaign records)" if frame.iloc[0]["source_kind"] == RECORDS else ""
+        out.table(shown, VALUE_COLUMNS, caption=f"<strong>{ind_id}</strong> {esc(frame.iloc[0]['indicator'])}{kind}",
                   researcher=True, cited=("note",))  # fmt: skip
 
 
@@ -173,12 +185,12 @@ def not_assessable(review: Review, out: Output) -> None:
                  "The researcher copy of this report lists them with the data that would answer each.")  # fmt: skip
     measures = review.data.indicators.set_index("id")["measure"]
     out.markdown(
-        "## Researcher annex: indicators the public record cannot answer\n\n"
-        "To rate them, copy `data/templates/researcher_indicators.csv` into a folder, add one row per indicator and "
-        "year, and pass the folder as `user_data_dir` (or `--user-data`).",
+        "## Researcher annex: awaiting the campaign's records\n\n"
+        "To rate them, write the campaign records workbook (`icbl-review records campaign.xlsx`), fill it in Excel "
+        "and run `icbl-review annual --records campaign.xlsx` (in a notebook: the `records` parameter).",
         researcher=True,
     )
-    columns = {"indicator_id": "Indicator", "short_name": "Short name", "data_needed": "Data that would answer it"}
+    columns = {"indicator_id": "Indicator", "short_name": "Short name", "data_needed": "What counts"}
     out.table(gaps.assign(data_needed=gaps["indicator_id"].map(measures)), columns, researcher=True)
 
 
@@ -284,24 +296,24 @@ def finding(review: Review, out: Output, indicator_id: str) -> None:
 
 
 RECONCILIATION_COLUMNS = {"as_of": "As of", "treaty": "Treaty", "measure": "Count", "publisher": "Published by",
-                          "shown": "Published", "derived": "Derived", "outcome": "Outcome",
+                          "counted": "Counted", "shown": "Published", "derived": "Derived", "outcome": "Outcome",
                           "explanation": "Explanation", "source_url": "Source"}  # fmt: skip
 
 
 def reconciliation(review: Review, out: Output) -> None:
-    """The published counts of the review years against the derived ones: the counts in the body, the rows whose
-    numbers differ in a short table, the whole table in the researcher annex."""
+    """The published counts of the review years against the derived ones, each on its publisher's basis: the counts
+    in the body, the rows whose numbers differ in a short table, the whole table in the researcher annex."""
     kf = review.figures
     table = kf.table("reconciliation")
     keys = [f"reconciliation:{r['row']}:{r['as_of']}:{r['treaty']}:{r['measure']}:published"
             for r in table.to_dict("records")]  # fmt: skip
-    table = table.assign(shown=[kf.text(k) for k in keys])
+    table = table.assign(shown=[kf.text(k) for k in keys], counted=table["basis"].map(BASIS_SHORT))
     out.markdown(text.reconciliation_summary(review) + f" (as-of dates in {review.baseline}-{review.year}).")
     differ = table[table["published"].astype(float) != table["derived"].astype(float)]
     brief = {k: v for k, v in RECONCILIATION_COLUMNS.items() if k not in ("explanation", "source_url")}
     out.table(differ, brief, caption="<strong>The counts that differ</strong> (each explanation is in the researcher "
               "copy)")  # fmt: skip
-    tables.spreadsheet_safe(table.drop(columns=["row", "shown"])).to_csv(
+    tables.spreadsheet_safe(table.drop(columns=["row", "shown", "counted"])).to_csv(
         out.folder / "reconciliation.csv", index=False, lineterminator="\n"
     )
     out.markdown('<div class="annex"></div>\n\n## Researcher annex: every published count against the derived one',

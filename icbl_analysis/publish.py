@@ -136,7 +136,7 @@ def _chart_label(stem: str, catalogue: dict[str, str]) -> str:
     if ind:
         return f"{ind} {catalogue.get(ind, '')}".strip()
     words = {"states_parties": "States Parties over time", "world_status_map": "World map of treaty status",
-             "status_board": "Status of every indicator", "coverage": "Where the public record answers",
+             "status_board": "Status of every indicator", "coverage": "Where each value comes from",
              "use_apm": "New use of antipersonnel mines", "mbt_clearance_deadlines": "MBT Article 5 deadlines",
              "ccm_clearance_deadlines": "CCM Article 4 deadlines", "casualties": "Casualties per year",
              "revisions_casualties_total": "Mine/ERW casualties, first published and latest",

@@ -156,7 +156,7 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int, res
     labels = labels or {}
     unit = next((u for u in frame["unit"] if isinstance(u, str) and u), "")
     if frame["value"].isna().all() and researcher:
-        return "not assessable from public data", "only the campaign's own records answer it; none supplied"
+        return "not assessable from public data", "awaiting the campaign's records (the records workbook answers it)"
     if year <= baseline:
         now_rows = _rows(frame, year)
         shown = value_text(now_rows[0], vintage, unit) if now_rows else "no value"
@@ -170,7 +170,8 @@ def rate_indicator(frame: pd.DataFrame, rule: str, baseline: int, year: int, res
         this_year = _rows(frame, year)
         detail = (
             f"{value_text(this_year[0], vintage, unit, in_year=True) if this_year else f'no value in {year}'}; "
-            f"at least one in {len(positive)} of the {len(span)} years {baseline + 1}-{year}"
+            f"{'yes' if unit == 'yes_no' else 'at least one'} in {len(positive)} of the {len(span)} years "
+            f"{baseline + 1}-{year}"
         )
         if len(positive) == len(span):
             return "on track", detail

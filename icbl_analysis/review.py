@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import facts as F
 from . import indicators, obligations, ratings, treaties
 from .countries import name_of
 from .errors import DataError
 from .evidence import meeting_index, period_end
-from .facts import check_vintage, edition_year
+from .facts import check_vintage, edition_year, format_value, source_label
 from .key_figures import KeyFigures, review_figures
 from .load import ReviewData, load_data
 
@@ -45,7 +46,9 @@ def latest_year() -> int:
     return date.today().year
 
 
-def check_parameters(review_year, baseline_year, vintage: str, data_dir: str = "", user_data_dir: str = "") -> None:
+def check_parameters(
+    review_year, baseline_year, vintage: str, data_dir: str = "", user_data_dir: str = "", records: str = ""
+) -> None:
     """Refuse bad parameters with one clear message, before any work starts."""
     last = latest_year()
     for name, value in (("review_year", review_year), ("baseline_year", baseline_year)):
@@ -64,6 +67,9 @@ def check_parameters(review_year, baseline_year, vintage: str, data_dir: str = "
         raise DataError("the data folder does not exist", column="data_dir", value=data_dir)
     if user_data_dir and not Path(user_data_dir).expanduser().is_dir():
         raise DataError("the researcher's data folder does not exist", column="user_data_dir", value=user_data_dir)
+    if records and not Path(records).expanduser().is_file():
+        raise DataError("no such file (write one with `icbl-review records FILE.xlsx`)", column="records",
+                        value=records)  # fmt: skip
 
 
 @dataclass
@@ -221,6 +227,14 @@ class Review:
         table = reconcile(self.data, self.baseline, self.year)
         return table[table["outcome"] != "published only"].reset_index(drop=True)
 
+    def reconciliation_lists(self) -> pd.DataFrame:
+        """The lists the Monitor and the secretariats published in the review years, against the engine's, state
+        by state (one row per list: agreed, explained, open)."""
+        from .reconcile import reconcile_lists
+
+        lists, _ = reconcile_lists(self.data, self.baseline, self.year)
+        return lists
+
     def edition_changes(self):
         """What the later of the two Landmine Monitors reporting on the review year revised in the earlier one
         (an `EditionDiff`), or None where the data holds figures of fewer than two editions."""
@@ -236,6 +250,27 @@ class Review:
         from .indicators import goal2
 
         return goal2.support_per_km2(self.data, self.year, self.vintage, self.published_by)
+
+    def related_figures(self, indicator_id: str) -> pd.DataFrame:
+        """Public figures that bear on an indicator without answering it (the catalogue's `related` metrics),
+        one row per metric and review year, as first published by the review date (or the chosen vintage)."""
+        names = str(self.entry(indicator_id).get("related") or "").split()
+        facts, rows = self.data.monitor_facts, []
+        labels = self.data.metrics.set_index("metric")["label"]
+        for metric in [m for m in names if m in set(facts["metric"])]:
+            found = F.series(facts, metric, vintage=self.vintage, published_by=self.published_by)
+            for r in found.to_dict("records"):
+                year = indicators.year_of_period(r["period"])
+                if self.baseline <= year <= self.year:
+                    label = labels.get(metric)
+                    rows.append({"metric": metric, "label": label if isinstance(label, str) and label else metric,
+                                 "year": year, "value": format_value(r["value"], r["qualifier"], r["unit"]),
+                                 "source": source_label(r["edition"], r["source_url"]), "source_url": r["source_url"],
+                                 "quote": r["quote"], "number": float(r["value"]), "qualifier": r["qualifier"],
+                                 "unit": r["unit"], "edition": r["edition"]})  # fmt: skip
+        columns = ["metric", "label", "year", "value", "source", "source_url", "quote", "number", "qualifier", "unit",
+                   "edition"]  # fmt: skip
+        return pd.DataFrame(rows, columns=columns)
 
     def since_then(self) -> pd.DataFrame:
         """Treaty events after the review date: shown apart, never in the review's counts."""
@@ -283,12 +318,14 @@ def compute_review(
     data_dir: str = "",
     user_data_dir: str = "",
     data: ReviewData | None = None,
+    records: str = "",
 ) -> Review:
-    """Everything a goal review shows, computed from the data (goal=None: every goal, for the overview)."""
-    check_parameters(review_year, baseline_year, vintage, data_dir, user_data_dir)
+    """Everything a goal review shows, computed from the data (goal=None: every goal, for the overview);
+    `records`: the campaign's filled records workbook (icbl-review records), or a researcher_indicators CSV."""
+    check_parameters(review_year, baseline_year, vintage, data_dir, user_data_dir, records)
     if goal is not None and goal not in (1, 2, 3, 4):
         raise DataError("goal must be 1, 2, 3 or 4 (or None for the overview)", column="goal", value=goal)
-    data = data or load_data(data_dir or None, user_data_dir or None)
+    data = data or load_data(data_dir or None, user_data_dir or None, records or None)
     years = range(baseline_year, review_year + 1)
     published_by = review_year + 1 if vintage == "first" else None
     ids = None if goal is None else set(data.indicators.loc[data.indicators["goal"] == goal, "id"])

@@ -27,6 +27,7 @@ from .load import load_data
 from .paths import REPO_DIR, notebooks_dir, outputs_dir
 from .paths import data_dir as resolve_data_dir
 from .read import read_table
+from .records import check_records
 from .review import check_parameters
 from .schema import TABLES, descriptor, resource
 from .validate import validate_folder
@@ -49,17 +50,19 @@ class RunResult:
         return [r for r in self.results if r["outcome"] != "ok"]
 
 
-def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebooks) -> Path:
+def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebooks, records=None) -> Path:
     """Everything that can be checked before a kernel starts. Returns the resolved data folder."""
     folder = resolve_data_dir(data_dir)
-    check_parameters(year, baseline, vintage, str(folder), str(user_dir or ""))
+    check_parameters(year, baseline, vintage, str(folder), str(user_dir or ""), str(records or ""))
     unknown = [n for n in notebooks if not (notebooks_dir() / f"{n}.ipynb").exists()]
     if unknown:
         known = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
         raise DataError(f"unknown notebook(s) {unknown}; known: {known}", column="notebooks")
-    problems = validate_folder(folder)
+    problems = validate_folder(folder, records=records)
     if user_dir:
-        problems += validate_folder(user_dir, partial=True)
+        problems += validate_folder(user_dir, partial=True, records=records)
+    if records:  # the campaign's workbook: the same checks, told by sheet and cell
+        problems += check_records(records)
     if problems:
         more = f" (and {len(problems) - 1} more problems: run `icbl-review validate`)" if len(problems) > 1 else ""
         raise DataError(f"the data does not validate: {problems[0]}{more}")
@@ -122,11 +125,14 @@ def run_annual(
     progress: bool = True,
     pdf: bool = True,
     publish_partial: bool = False,
+    records=None,
 ) -> RunResult:
-    """Run the annual review for `year` and publish it into `<out_root>/<year>/` (see `_run`)."""
+    """Run the annual review for `year` and publish it into `<out_root>/<year>/` (see `_run`); `records`: the
+    campaign's filled records workbook (icbl-review records), passed to every notebook."""
     notebooks = notebooks or ANNUAL_NOTEBOOKS
-    folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks)
+    folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks, records)
     params = _base_params(year, vintage, folder, user_dir) | {"baseline_year": baseline}
+    params["records"] = str(Path(records).expanduser().resolve()) if records else ""
     work = [(name, name, {}) for name in notebooks]
     return _run(work, year, str(year), params, folder, user_dir, out_root, jobs, only_changed, progress, pdf,
                 publish_partial)  # fmt: skip
@@ -267,6 +273,9 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
     hashes = data_hashes(folder) | (
         {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
     )
+    records = base_params.get("records") or None
+    if records:
+        hashes[f"records/{Path(records).name}"] = file_hash(Path(records))
     notebooks = {name: (notebook, base_params | extra) for name, notebook, extra in work}
     reuse = _reusable(target, notebooks, hashes) if only_changed else {}
     started = time.perf_counter()
@@ -276,7 +285,7 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
         cache = staging / "data-cache.pickle"
         to_run = [job for job in work if job[0] not in reuse]
         with Workers(min(jobs or os.cpu_count() or 1, len(to_run)), cache, staging / "logs") as workers:
-            _write_cache(cache, folder, user_dir)  # while the workers start their kernels
+            _write_cache(cache, folder, user_dir, records)  # while the workers start their kernels
             phases["data"] = time.perf_counter() - started
             for name in reuse:
                 shutil.copytree(target / name, staging / name)
@@ -326,14 +335,15 @@ def _reusable(target: Path, notebooks: dict[str, tuple], hashes: dict) -> dict[s
     return reuse
 
 
-def _write_cache(cache: Path, folder: Path, user_dir) -> None:
+def _write_cache(cache: Path, folder: Path, user_dir, records=None) -> None:
     """Load and validate the data once; the notebooks of this run read the validated tables from here."""
-    data = load_data(folder, user_dir)
+    data = load_data(folder, user_dir, records)
     cache.write_bytes(
         pickle.dumps(
             {
                 "folder": str(folder),
                 "user_dir": str(Path(user_dir).resolve()) if user_dir else None,
+                "records": str(Path(records).resolve()) if records else None,
                 "tables": data.tables,
             }
         )

@@ -40,6 +40,7 @@ TABLES = [
     "researcher_indicators",
     "meetings",
     "published_counts",
+    "published_lists",
     "reconciliation_notes",
     "meeting_participation",
     "campaign_statements",
@@ -305,6 +306,29 @@ def check_plausible(name: str, frame, units, problems: list, this_year: int) -> 
                 problems.append(
                     DataError(message, file=file, row=int(second["_line"]), column="unit", value=second["unit"])
                 )
+
+
+def check_researcher(frame, catalogue, problems: list, this_year: int) -> None:
+    """A researcher's (or the campaign's) rows answer only the indicators only such records answer
+    (answered_by = researcher in indicators.csv), in the catalogue's unit, for years up to this one."""
+    entries = {r.id: r for r in catalogue.itertuples()}
+    file = frame.attrs.get("source_file")
+    for row in frame.to_dict("records"):
+        where = {"file": file, "row": int(row["_line"])}
+        entry = entries.get(row["indicator_id"])
+        if entry is None:
+            continue  # an unknown id: the foreign key check names it
+        if entry.answered_by != "researcher":
+            message = (f"{entry.id} is answered from the public record ({entry.answered_by.replace('_', ' ')}); "
+                       "the campaign's records take only the indicators `icbl-review records` lists")  # fmt: skip
+            problems.append(DataError(message, **where, column="indicator_id", value=row["indicator_id"]))
+        elif isinstance(entry.unit, str) and entry.unit and row["unit"] != entry.unit:
+            message = f"{entry.id} is counted in {entry.unit}"
+            problems.append(DataError(message, **where, column="unit", value=row["unit"]))
+        year = row.get("year")
+        if year is not None and year is not pd.NA and int(year) > this_year:
+            message = f"a year must lie between {FIRST_PERIOD} and {this_year}"
+            problems.append(DataError(message, **where, column="year", value=int(year)))
 
 
 def _value_problem(row: dict, rules: dict):

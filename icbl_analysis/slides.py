@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .key_figures import KeyFigures, counted
+from .paths import BUNDLED_DATA_DIR
 from .present.words import COLOURS, TEXT_ON, day
 
 RATED = ("on track", "at risk", "off track")
@@ -115,11 +116,17 @@ def deck(staging: Path, params: dict) -> list[dict]:
             }
         )
     slides += _board(plan, kf)
+    catalogue = read_csv(Path(params.get("data_dir") or BUNDLED_DATA_DIR) / "indicators.csv")
     for goal in (1, 2, 3, 4):
         summary = read_json(staging / f"goal{goal}" / "summary.json")
         by_id = {r["indicator_id"]: r for r in read_csv(staging / f"goal{goal}" / "ratings.csv")}
+        from_records = [  # the campaign-records indicators the catalogue puts on the slides, where records answered
+            (r["id"].replace(".", "_"), r["id"])
+            for r in catalogue
+            if r["goal"] == str(goal) and r["answered_by"] == "researcher" and r.get("slide") == "yes"
+        ]
         first = True
-        for chart, indicator in PER_GOAL[goal]:
+        for chart, indicator in PER_GOAL[goal] + from_records:
             image = _img(staging / f"goal{goal}" / "charts" / f"{chart}.png")
             status = by_id.get(indicator, {}).get("status") if indicator else None
             if image is None or status == "no data found":
@@ -184,11 +191,17 @@ def _board(plan: list[dict], kf: KeyFigures) -> list[dict]:
     slides = []
     for goals in ((1, 2), (3, 4)):
         groups = [
-            {"goal": g, "tiles": [{"name": r["short_name"], **_status(r["status"])} for r in plan
-                                  if r["goal"] == str(g)]}
+            {"goal": g, "tiles": [{"name": r["short_name"], **_status(r["status"]), "records":
+                                   r.get("answerable_from") == "researcher" and r["status"] in RATED}
+                                  for r in plan if r["goal"] == str(g)]}
             for g in goals
         ]  # fmt: skip
-        if "plan:rated" in kf:
+        if "plan:rated" in kf and kf.get("plan:rated:records").value:
+            title = (
+                f"{kf.number('plan:rated')} of the plan's {kf.number('plan:indicators')} indicators rated, "
+                f"{kf.number('plan:rated:records')} from the campaign's records: goals {goals[0]} and {goals[1]}"
+            )
+        elif "plan:rated" in kf:
             title = (f"{kf.number('plan:rated')} of the plan's {kf.number('plan:indicators')} indicators can be rated "
                      f"from the public record: goals {goals[0]} and {goals[1]}")  # fmt: skip
         else:
@@ -245,11 +258,14 @@ def _gaps(plan: list[dict], overview: dict, kf: KeyFigures, year: int) -> dict:
     n_gaps = kf.number(f"gaps:{year}") if f"gaps:{year}" in kf else str(len(gaps))
     n_records = kf.number("plan:status:not assessable from public data")
     bullets = [f"No public figure found for {year}, goal {g}: {', '.join(names)}" for g, names in by_goal.items()]
-    bullets += [f"Campaign records needed, goal {g}: {kf.number(f'goal{g}:status:not assessable from public data')} "
-                "indicators" for g in sorted(records)]  # fmt: skip
+    bullets += [
+        f"Awaiting the campaign's records, goal {g}: "
+        f"{kf.number(f'goal{g}:status:not assessable from public data')} indicators"
+        for g in sorted(records)
+    ]
     return {
-        "title": f"What cannot be rated yet: {n_gaps} public figures missing for {year}, {n_records} indicators need "
-        "the campaign's own records",
+        "title": f"What cannot be rated yet: {n_gaps} public figures missing for {year}, {n_records} indicators await "
+        "the campaign's records",
         "bullets": bullets,
         "small": False,
         "notes": "Gaps stay gaps: the missing figures are in the Monitor's full reports beyond the stored pages. The "

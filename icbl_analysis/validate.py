@@ -26,18 +26,21 @@ from .read import check_header, merge, read_table
 from .schema import USER_TABLES
 
 
-def validate_folder(folder: str | Path | None = None, partial: bool = False, merging: bool = True) -> list[DataError]:
+def validate_folder(
+    folder: str | Path | None = None, partial: bool = False, merging: bool = True, records=None
+) -> list[DataError]:
     """Every problem in every table of a data folder (an empty list when all is well). With partial=True
     (a researcher's folder of extra rows) absent tables are fine, foreign keys may point at the bundled
     tables, and (with `merging`, the default) a row contradicting a bundled one is a problem. `load_data` runs
-    the same checks, so what passes here passes a review."""
+    the same checks, so what passes here passes a review. `records`: a campaign records workbook kept in the
+    folder and passed as such (it is read by records.py, not refused as a stray spreadsheet)."""
     root = resolve_data_dir(folder)
     if not root.is_dir():
         return [DataError("the data folder does not exist, or is not a folder", file=str(root))]
-    key = _folder_key(root, partial, merging)
+    key = _folder_key(root, partial, merging, records)
     if _known_valid(key):  # these very files passed these very checks before
         return []
-    problems = _stray_files(root, partial)
+    problems = _stray_files(root, partial, records)
     present = []
     allowed = USER_TABLES if partial else schema.table_names()
     for res in schema.descriptor()["resources"]:
@@ -98,14 +101,16 @@ def _table_key(root: Path, name: str, partial: bool, merging: bool) -> str:
 SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".tsv", ".txt")
 
 
-def _stray_files(root: Path, partial: bool) -> list[DataError]:
+def _stray_files(root: Path, partial: bool, records=None) -> list[DataError]:
     """CSV files no table of the package is called: a misspelt name would otherwise be ignored."""
     known = {r["path"] for r in schema.descriptor()["resources"]}
     problems = []
-    for path in sorted(p for p in root.iterdir() if p.suffix.lower() in SPREADSHEETS):
+    passed = Path(records).expanduser().resolve() if records else None
+    for path in sorted(p for p in root.iterdir() if p.suffix.lower() in SPREADSHEETS and p.resolve() != passed):
         close = get_close_matches(path.stem + ".csv", sorted(known), n=1, cutoff=0.6)
         if close:
-            problems.append(DataError(f"a spreadsheet, which is not read: save it as 'CSV UTF-8' named {close[0]}",
+            problems.append(DataError(f"a spreadsheet, which is not read: save it as 'CSV UTF-8' named {close[0]} "
+                                      "(a campaign records workbook is passed as --records FILE)",
                                       file=str(path)))  # fmt: skip
     for path in sorted(root.glob("*.csv")):
         if path.name in known:
@@ -123,6 +128,8 @@ def _content_problems(name: str, root: Path, partial: bool, merging: bool) -> li
         frame = read_table(name, root)
         if name == "monitor_facts":
             schema.check_metrics(frame, _metrics_for(root, partial), problems)
+        if name == "researcher_indicators":  # first: a wrong unit or indicator explains what follows from it
+            schema.check_researcher(frame, read_table("indicators", None), problems, date.today().year)
         if name in ("monitor_facts", "researcher_indicators"):
             schema.check_plausible(name, frame, read_table("units", None), problems, date.today().year)
         if merging and name in USER_TABLES and name != "metrics":
@@ -176,8 +183,9 @@ def _metrics_for(root: Path, partial: bool) -> pd.DataFrame:
     return bundled
 
 
-def _folder_key(root: Path, partial: bool, merging: bool = True) -> str:
-    digest = hashlib.sha256(f"{partial}|{merging}|{code_hash()}".encode())
+def _folder_key(root: Path, partial: bool, merging: bool = True, records=None) -> str:
+    passed = str(Path(records).expanduser().resolve()) if records else ""
+    digest = hashlib.sha256(f"{partial}|{merging}|{code_hash()}|{passed}".encode())
     digest.update(schema.descriptor().__repr__().encode())
     for path in sorted(root.glob("*.csv")):
         digest.update(path.name.encode())
@@ -185,6 +193,8 @@ def _folder_key(root: Path, partial: bool, merging: bool = True) -> str:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"unreadable")  # the checks below say what is wrong with it
+    for path in sorted(p for p in (root.iterdir() if root.is_dir() else []) if p.suffix.lower() in SPREADSHEETS):
+        digest.update(f"spreadsheet:{path.name}".encode())  # a spreadsheet left beside the tables is refused
     return digest.hexdigest()
 
 
@@ -208,11 +218,11 @@ def _known_valid(key: str) -> bool:
     return False
 
 
-def ensure_valid(folder: Path, partial: bool = False, merging: bool = True) -> None:
+def ensure_valid(folder: Path, partial: bool = False, merging: bool = True, records=None) -> None:
     """Refuse a folder with problems: one message naming the first, and how many more there are."""
-    if _known_valid(_folder_key(folder, partial, merging)):
+    if _known_valid(_folder_key(folder, partial, merging, records)):
         return
-    problems = validate_folder(folder, partial, merging)
+    problems = validate_folder(folder, partial, merging, records)
     if problems:
         more = f" (and {len(problems) - 1} more: run `icbl-review validate`)" if len(problems) > 1 else ""
         raise DataError(f"{problems[0]}{more}")

@@ -178,7 +178,7 @@ FOLDER_CASES = [
         "indicator changes unit",
         {"researcher_indicators.csv": RESEARCHER + "G4.I03,2011,100,visits,web,\nG4.I03,2015,5,percent,web,\n"},
         1,
-        "one indicator keeps one unit",
+        "G4.I03 is counted in visits",  # the catalogue's unit, said first (then: one indicator keeps one unit)
     ),
     (
         "unknown indicator pattern",

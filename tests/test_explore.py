@@ -85,7 +85,7 @@ def test_find_metrics_and_timeline_name_the_rows():
 def test_diff_writes_the_memo_with_both_values_and_both_sources(tmp_path, capsys):
     out = tmp_path / "outputs"
     assert cli.main(["diff", "--from", "LM2015", "--to", "LM2016", "--out", str(out)]) == 0
-    assert "Landmine Monitor 2016 revised 4 of the figures" in capsys.readouterr().out
+    assert "Landmine Monitor 2016 revised 5 of the figures" in capsys.readouterr().out  # funding 2014: 610.4, 610.8
     memo = (out / "changes" / "LM2015-LM2016.md").read_text(encoding="utf-8")
     line = next(x for x in memo.splitlines() if x.startswith("| Mine/ERW casualties | World | 2014 |"))
     assert "| 3,678 | 3,695 | \\+17 |" in line

@@ -97,7 +97,9 @@ def test_coverage_names_the_edition_of_each_value_and_leaves_gaps_blank(data):
     assert table.loc["G1.I03", 2011] == "LM2011"  # government use, Landmine Monitor 2011
     assert table.loc["G2.I05", 2013] == "LM2014"  # international funding for 2013, first published in LM2014
     assert table.loc["G1.I14", 2015] == "derived"  # MBT States Parties, counted from treaty_events.csv
-    assert "G3.I01" not in table.index  # answered only from the campaign's own records
+    assert table.loc["G3.I01", 2015] == "awaiting"  # answered only from the campaign's own records, none given
+    assert table.loc["G3.I01", "answered_by"] == "campaign records"
+    assert table.loc["G1.I14", "answered_by"] == "public record"
     public = values[values["answerable_from"] == "public"]
     blank = public[public["value"].isna()]
     assert len(blank) > 0
@@ -110,7 +112,7 @@ def test_coverage_command_never_overwrites_a_file(tmp_path, capsys):
 
     target = tmp_path / "coverage.csv"
     assert cli.main(["coverage", "--from", "2011", "--to", "2012", "--csv", str(target)]) == 0
-    assert target.read_text().splitlines()[0] == "indicator_id,indicator,2011,2012"
+    assert target.read_text().splitlines()[0] == "indicator_id,indicator,answered_by,2011,2012"
     target.write_text("my notes\n")
     assert cli.main(["coverage", "--csv", str(target)]) == 2
     assert "nothing was overwritten" in capsys.readouterr().err

@@ -29,7 +29,7 @@ def test_no_open_difference_in_the_plan_years(table):
         ("stockpile_completed", "MBT", date(2010, 12, 2), 86),  # ICBL at the 10MSP
         ("stockpile_completed", "CCM", date(2013, 10, 25), 16),  # FYR Macedonia the 16th
         ("stockpile_completed", "CCM", date(2014, 3, 20), 18),  # Denmark the 18th
-        ("art5_completed_in_year", "MBT", date(2012, 12, 7), 5),  # five declarations at the 12MSP (ICBL)
+        ("art5_completed_in_year", "MBT", date(2012, 12, 7), 6),  # six declarations at the 12MSP (ISU; ICBL: five)
     ],
 )
 def test_derived_counts_equal_published_ones(data, measure, treaty, on, published):
@@ -37,10 +37,20 @@ def test_derived_counts_equal_published_ones(data, measure, treaty, on, publishe
 
 
 def test_differences_name_their_states_and_cite_a_reason(table):
-    row = table[(table["measure"] == "art5_completed_cumulative") & (table["publisher"] == "Monitor LM2014")].iloc[0]
-    assert (row["published"], row["derived"], row["outcome"]) == (28, 31, "explained")
-    assert row["states"] == "-MNE -NAM -NER -CYP +MWI"
+    row = table[(table["measure"] == "art5_completed_cumulative") & (table["publisher"] == "Monitor LM2011")].iloc[0]
+    assert (row["published"], row["derived"], row["outcome"]) == (18, 20, "explained")
+    assert row["states"] == "-MNE -NAM -NER +MWI"
     assert "Montenegro" in row["explanation"] and "Malawi" in row["explanation"]
+    # the Goal 2 count "States Parties with mined areas" is derived (the Monitor's confirmed or suspected)
+    row = table[table["measure"] == "states_parties_mine_affected"].iloc[0]
+    assert (row["published"], row["derived"], row["outcome"], row["states"]) == (44, 42, "explained", "+MNE +NAM")
+
+
+def test_every_note_names_the_states_it_accounts_for(data):
+    notes = data.reconciliation_notes
+    assert len(notes) > 30
+    for states in notes["states"]:
+        assert all(code[0] in "+-" and code[1:].isalpha() and len(code) == 4 for code in states.split()), states
 
 
 def test_g1_i10_agrees_with_the_published_stockpile_counts(data):
@@ -54,7 +64,8 @@ def test_the_command_exits_non_zero_on_an_open_difference(tmp_path, data_copy, c
     path = data_copy / "published_counts.csv"
     path.write_text(
         path.read_text(encoding="utf-8")
-        + "states_parties,MBT,2013-06-30,170,,ISU,,,https://example.org/made-up-for-the-test,one hundred seventy,\n",
+        + "states_parties,MBT,2013-06-30,170,,ISU,,treaty,,https://example.org/made-up-for-the-test,"
+        + "one hundred seventy,\n",
         encoding="utf-8",
     )
     assert cli.main(["reconcile", "--data", str(data_copy)]) == 1

@@ -2,9 +2,10 @@
 
 What each indicator is, and how it is answered, is in data/indicators.csv (`answered_by`). A Monitor metric
 is read with the chosen vintage; treaty counts, obligations and derived indicators have one function each in
-their goal's module, registered with `@indicator("G1.I01")`; the rest come from the researcher's own table.
-Every computation returns one row per year (see `registry.COLUMNS`); a year the record does not cover has
-value None (a gap stays a gap).
+their goal's module, registered with `@indicator("G1.I01")`; the rest come from the campaign's own records
+(researcher_indicators: the records workbook or a researcher's CSV). Every computation returns one row per year
+(see `registry.COLUMNS`); a year the record does not cover has value None (a gap stays a gap). Each row says
+where its kind of value comes from (`source_kind`: "public record" or "campaign records").
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from . import goal1, goal2, goal4  # noqa: F401  (each registers its functions)
 from .common import from_facts
 from .registry import COLUMNS, DEFINITION, REGISTRY, indicator, rows_frame, year_of_period
 
-__all__ = ["COLUMNS", "DEFINITION", "REGISTRY", "compute", "coverage", "indicator", "rows_frame", "year_of_period"]
-
-SOURCE_KINDS = {  # the kind of source of a value, by how its indicator is answered (when the row does not say)
-    "treaty_count": "treaty records",
+__all__ = ["COLUMNS", "DEFINITION", "REGISTRY", "compute", "coverage", "coverage_counts", "indicator", "rows_frame",
+           "year_of_period"]  # fmt: skip
+PUBLIC, RECORDS = "public record", "campaign records"
+AWAITING = "awaiting records"
+SOURCE_KINDS = {  # the kind of source of a value, by how its indicator is answered (when the row does not say):
+    "treaty_count": "treaty records",  # every kind but RECORDS is a kind of public record
     "obligations": "treaty and obligation records",
     "monitor_metric": "Monitor",
     "derived": "published counts",
-    "researcher": "researcher's records",
+    "researcher": RECORDS,
 }
 BASES = {"treaty_count": "counted from deposit", "obligations": "treaty"}
 
@@ -35,7 +38,7 @@ def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
     for year in years:
         r = mine.get(year)
         if r is None:
-            rows.append({"year": year, "value": None, "note": "no data supplied"})
+            rows.append({"year": year, "value": None, "note": "awaiting the campaign's records"})
             continue
         rows.append(
             {
@@ -43,7 +46,7 @@ def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
                 "value": float(r["value"]),
                 "unit": r["unit"],
                 "source_url": r["source"],
-                "note": r["note"] if isinstance(r["note"], str) else "researcher's own records",
+                "note": r["note"] if isinstance(r["note"], str) else "campaign records",
             }
         )
     return rows_frame(rows)
@@ -71,33 +74,54 @@ def compute(data, years, vintage: str = "first", ids=None, published_by: int | N
         frame.insert(3, "indicator", entry.text)
         frame["answerable_from"] = "researcher" if entry.answered_by == "researcher" else "public"
         main = entry.metric if isinstance(entry.metric, str) and entry.metric else entry.id
-        kind = SOURCE_KINDS.get(entry.answered_by, "")
+        kind = SOURCE_KINDS.get(entry.answered_by, PUBLIC)
         defaults = {"measure": main, "coverage": "", "caveat": "", "source_kind": kind,
                     "basis": BASES.get(entry.answered_by, ""), "revised": False}  # fmt: skip
         for column, default in defaults.items():
             frame[column] = frame[column].where(frame[column].notna(), default) if column in frame else default
-        frame.loc[frame["value"].isna(), "source_kind"] = ""  # a gap has no source
+        if entry.answered_by == "researcher":
+            frame["source_kind"] = RECORDS
         frame["plan"] = entry.plan == "yes"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
 def coverage(values: pd.DataFrame) -> pd.DataFrame:
-    """Which years each public indicator has a value for: one row per indicator, one column per year.
+    """Where each indicator's value comes from, year by year: one row per indicator, one column per year, and
+    `answered_by` (public record or campaign records).
 
-    A cell holds the Monitor edition the value comes from, "derived" for a value computed from the
-    cited tables (treaty events, obligations), or "" where the record has no value (a gap).
+    A public indicator's cell holds the Monitor edition its value comes from, "derived" for a value computed
+    from the cited tables (treaty events, obligations), or "" where the public record collected has none (a
+    gap). A campaign-records indicator's cell holds "records" where the campaign's records gave a value, and
+    "awaiting" where they have not (yet).
     """
-    public = values[values["answerable_from"] == "public"]
 
     def label(row) -> str:
-        if row["value"] is None or pd.isna(row["value"]):
+        has = row["value"] is not None and not pd.isna(row["value"])
+        if row["source_kind"] == RECORDS:
+            return "records" if has else "awaiting"
+        if not has:
             return ""
         return row["edition"] if isinstance(row["edition"], str) and row["edition"] else "derived"
 
-    cells = public.assign(cell=public.apply(label, axis=1))
+    cells = values.assign(cell=values.apply(label, axis=1))
     table = cells.pivot_table(index="indicator_id", columns="year", values="cell", aggfunc="first", sort=False)
     table = table.fillna("")
     table.columns = [int(c) for c in table.columns]
-    table.insert(0, "indicator", cells.drop_duplicates("indicator_id").set_index("indicator_id")["indicator"])
+    first = cells.drop_duplicates("indicator_id").set_index("indicator_id")
+    table.insert(0, "indicator", first["indicator"])
+    table.insert(1, "answered_by", first["source_kind"].map(lambda k: RECORDS if k == RECORDS else PUBLIC))
     return table.reset_index()
+
+
+def coverage_counts(table: pd.DataFrame) -> dict[str, int]:
+    """Indicator-years in each state: public record, public gap, campaign records, awaiting records."""
+    years = [c for c in table.columns if isinstance(c, int)]
+    cells = table[years].to_numpy()
+    public = (table["answered_by"] == PUBLIC).to_numpy()[:, None]
+    return {
+        PUBLIC: int(((cells != "") & public).sum()),
+        "public gap": int(((cells == "") & public).sum()),
+        RECORDS: int((cells == "records").sum()),
+        AWAITING: int((cells == "awaiting").sum()),
+    }

@@ -60,8 +60,12 @@ def _stockpile_completed(data, treaty: str, years):
                 "value": len(done),
                 "unit": "states",
                 "source_url": "stockpile_events.csv",
-                "note": "; ".join(notes) or "every recorded stockpile accounted for",
-                "basis": ", ".join(sorted(set(hist["basis"].dropna()))) if "basis" in hist else "treaty",
+                "note": "; ".join(
+                    [*notes, "counted as the treaty secretariats count (the States Parties' declarations)"]
+                )
+                if notes
+                else "every recorded stockpile accounted for, counted as the treaty secretariats count",
+                "basis": "treaty",
             }
         )
     return rows_frame(rows)

@@ -34,8 +34,9 @@ def _completions(data, treaty: str, years):
                 "value": r.count,
                 "unit": "states",
                 "source_url": "clearance_events.csv",
-                "note": ("declared: " + ", ".join(r.states)) if r.states else "none recorded",
-                "basis": getattr(r, "basis", None) or "treaty",
+                "note": (("declared: " + ", ".join(r.states)) if r.states else "none recorded")
+                + "; counted as the treaty secretariats count (declarations at the meetings)",
+                "basis": "treaty",
             }
             for r in table.itertuples()
         ]

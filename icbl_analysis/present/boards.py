@@ -53,6 +53,8 @@ def status_board(ratings: pd.DataFrame, title: str, counts: dict[str, str] | Non
             )
             colour = TEXT_ON.get(r["status"], "white")
             label = r["indicator_id"].split(".")[1]
+            if r.get("answerable_from") == "researcher" and not outline:
+                label += "  records"  # rated from the campaign's own records, not the public record
             ax.text(
                 col + 0.06, -y - row - 0.25, label, ha="left", va="center", fontsize=7, color=colour, fontweight="bold"
             )
@@ -86,38 +88,47 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)[:2])
 
 
+COVERAGE_STATES = {  # cell -> (label in the cell, fill, text colour, legend)
+    "derived": ("table", PALETTE["grey"], "white", "public record: computed from the cited treaty tables"),
+    "edition": (None, PALETTE["MBT"], "white", "public record: the Monitor edition of the value"),
+    "": ("gap", PALETTE["pale"], "#5f6b78", "public figure not in the record collected"),
+    "records": ("records", PALETTE["good"], "white", "campaign records"),
+    "awaiting": ("awaiting", "white", "#4a5568", "awaiting the campaign's records"),
+}
+
+
 def coverage_grid(table: pd.DataFrame, title: str):
-    """Indicators by year: the edition a value comes from, "table" for values computed from the cited tables,
-    a pale "gap" where the public record collected has none. `table` comes from `indicators.coverage`."""
+    """Indicators by year, in three states: the public record (the edition a value comes from, or "table" for values
+    computed from the cited tables; a pale "gap" where the record collected has none), the campaign's records
+    ("records"), or "awaiting" their records. `table` comes from `indicators.coverage`."""
     apply_style()
     years = [c for c in table.columns if isinstance(c, int)]
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(years) + 3), 0.32 * len(table) + 1.6))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.1 * len(years) + 3.5), 0.26 * len(table) + 2.2))
     for i, row in table.reset_index(drop=True).iterrows():
         for j, year in enumerate(years):
             cell = row[year]
-            colour = {"": PALETTE["pale"], "derived": PALETTE["grey"]}.get(cell, PALETTE["MBT"])
-            ax.add_patch(plt.Rectangle((j, -i - 0.9), 0.94, 0.82, color=colour))
-            text = "gap" if not cell else ("table" if cell == "derived" else cell)
-            ax.text(
-                j + 0.47,
-                -i - 0.49,
-                text,
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="#7a8794" if not cell else "white",
-            )
+            label, fill, ink, _ = COVERAGE_STATES.get(cell, COVERAGE_STATES["edition"])
+            edge = "#4a5568" if cell == "awaiting" else fill
+            ax.add_patch(plt.Rectangle((j, -i - 0.9), 0.94, 0.82, facecolor=fill, edgecolor=edge, linewidth=0.6))
+            ax.text(j + 0.47, -i - 0.49, label or cell, ha="center", va="center", fontsize=6.5, color=ink)
     ax.set_xlim(0, len(years))
     ax.set_ylim(-len(table) - 0.1, 0.1)
     ax.set_xticks([j + 0.47 for j in range(len(years))], [str(y) for y in years])
     ax.xaxis.tick_top()
-    ax.set_yticks([-i - 0.5 for i in range(len(table))], list(table["indicator_id"]))
+    ax.set_yticks([-i - 0.5 for i in range(len(table))], list(table["indicator_id"]), fontsize=7.5)
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.set_title(title, pad=24)
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=f, edgecolor="#4a5568" if k == "awaiting" else f)
+               for k, (_, f, _, _) in COVERAGE_STATES.items()]  # fmt: skip
+    ax.legend(handles, [v[3] for v in COVERAGE_STATES.values()], loc="upper center", bbox_to_anchor=(0.45, -0.01),
+              ncol=2, frameon=False, fontsize=7.5)  # fmt: skip
     footer(
-        fig, "the Monitor edition of each value, or 'table' for counts from the cited treaty and obligation records."
+        fig,
+        "the Monitor edition of each value, 'table' for counts from the cited treaty and obligation records, and the "
+        "campaign's records.",
+        bottom_inches=0.45,
     )
     return fig, table
 

@@ -49,7 +49,8 @@ TABLE_WORDS = {  # a derived value's source in people's words (never a file name
     "each row cited)",
     "published counts": "counts published by the treaty secretariats, the campaign and the Monitor",
     "Monitor": "Landmine / Cluster Munition Monitor",
-    "researcher's records": "the researcher's own records",
+    "campaign records": "the campaign's own records",
+    "public record": "the cited public record",
 }
 QUALIFIER_MARKS = {"at least": "≥", "more than": ">", "about": "~", "fewer than": "<"}
 THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -93,6 +94,9 @@ def editions_words(editions) -> str:
 
 
 def _sources(data: pd.DataFrame) -> str:
+    if "source_kind" in data and (data["source_kind"] == "campaign records").all():  # the campaign's own records
+        said = list(dict.fromkeys(str(s) for s in data["source_url"].dropna() if str(s)))
+        return "campaign records" + (f": {'; '.join(said[:3])}{' …' if len(said) > 3 else ''}" if said else "")
     editions = {e for e in data.get("edition", pd.Series(dtype=str)).dropna() if isinstance(e, str) and e}
     kinds = sorted({k for k in data.get("source_kind", pd.Series(dtype=str)).dropna() if k and k != "Monitor"})
     sites = sorted(

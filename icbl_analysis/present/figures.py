@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import facts as F
 from ..countries import name_of
+from ..evidence import BASIS_SHORT as BASIS_WORDS
 from ..indicators import year_of_period
 from . import boards, charts
 from .words import UNIT_WORDS
@@ -45,7 +46,8 @@ def deadlines(review, treaty: str = "MBT", kind: str = "clearance"):
     history = review.obligations(treaty, kind)
     if history.empty:
         return None, history
-    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}"
+    basis = BASIS_WORDS.get(history["basis"].iloc[0], "") if "basis" in history else ""
+    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}, {basis}"
     return charts.deadline_timeline(history, review.on, title)
 
 
@@ -79,7 +81,7 @@ def status_board(review):
 
 def coverage(review):
     table = review.coverage()
-    return boards.coverage_grid(table, f"Where the public record answers, {review.baseline}-{review.year}")
+    return boards.coverage_grid(table, f"Where each value comes from, {review.baseline}-{review.year}")
 
 
 def by_country(review, metric: str, title: str, ylabel: str, top: int | None = None):

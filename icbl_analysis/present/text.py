@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..facts import edition_label
+from ..indicators import RECORDS
 from ..key_figures import Figure, agree, counted
 from ..ratings import RATED
 from .words import day, md
@@ -42,21 +43,25 @@ def review_intro(review) -> str:
     user = ""
     if review.data.user_dir:
         user = f" plus the researcher's records in the folder “{md(review.data.user_dir.name)}”"
+    if getattr(review.data, "records", None):
+        user += f" plus the campaign records in “{md(review.data.records.name)}”"
     return (
         f"**Review of {review.year} against the {review.baseline} baseline, as of {when}.** {period} "
         f"Treaty status and obligations use only evidence dated on or before {when}; Monitor figures are "
         f"{vintage_words(review.vintage)}{edition}. Only values of the same definition are compared (land "
         "released with land released, all states with all states). "
         f"Data: the cited tables in the folder “{md(review.data.folder.name)}”{user}. "
-        "States Parties are counted from the deposit of their instrument, as the Monitor counts."
+        "States Parties are counted from the deposit of their instrument, as the Monitor counts; clearance and "
+        "stockpile obligations are counted as the treaty secretariats count them (the States Parties' declarations "
+        "and the meetings' decisions)."
     )
 
 
 def source_words(figure: Figure) -> str:
     """Where a figure comes from, for a sentence: 'Landmine Monitor 2016', 'treaty records', with its vintage
     where the figure was revised and 'secondary copy' where the only stored page is not the publisher's."""
-    if figure.source_kind == "researcher's records":
-        return f"researcher's records: {md(figure.source_url)}" if figure.source_url else "researcher's records"
+    if figure.source_kind == RECORDS:
+        return f"{RECORDS}: {md(figure.source_url)}" if figure.source_url else RECORDS
     words = figure.primary_publication if figure.edition else figure.source
     if figure.vintage:
         words += f", {figure.vintage.replace(' in ' + figure.primary_publication, '')}"
@@ -177,6 +182,7 @@ def objective_finding(review, objective: str) -> str:
     for r in ratings[ratings["objective"] == objective].itertuples():
         if r.status in RATED or r.status == "baseline year":
             lines.append(f"- {indicator_finding(review, r.indicator_id)}")
+        lines += related_lines(review, r.indicator_id)
     missing = ratings[(ratings["objective"] == objective) & ~ratings["status"].isin(RATED + ["baseline year"])]
     for r in missing[missing["status"].isin(["measured differently", "undecided: published range"])].itertuples():
         lines.append(f"- {indicator_finding(review, r.indicator_id)}")
@@ -185,6 +191,17 @@ def objective_finding(review, objective: str) -> str:
         names = ", ".join(f"{r.indicator_id} {md(r.short_name)} ({r.status})" for r in rest.itertuples())
         lines.append(f"- Not rated: {names}.")
     return "\n".join(lines)
+
+
+def related_lines(review, indicator_id: str) -> list[str]:
+    """Public figures that bear on an indicator without answering it, one line per figure (Markdown)."""
+    figures = review.related_figures(indicator_id)
+    lines = []
+    for label, rows in figures.groupby("label", sort=False):
+        values = ", ".join(f"{r.value} in {r.year}" for r in rows.itertuples())
+        sources = ", ".join(dict.fromkeys(rows["source"]))
+        lines.append(f"- Public record beside {indicator_id}: {md(label)}: {md(values)} ({md(sources)}).")
+    return lines
 
 
 def goal_takeaway(review, goal: int) -> str:
@@ -253,7 +270,10 @@ def reconciliation_summary(review) -> str:
         names = "names" if k == 1 else "name"
         parts.append(f"{format_count(k)} {verb[k == 1]} in number but {names} other states (explained)")
     parts.append(f"{format_count(n['open'])} {'is' if n['open'] == 1 else 'are'} open")
-    return "; ".join(parts)
+    lists = {k: kf.number(f"reconciliation_lists:{k}") for k in ("agreed", "explained", "open")}
+    return "; ".join(parts) + (f". Published lists compared state by state: {lists['agreed']} agreed, "
+                               f"{lists['explained']} explained by a cited note naming the states, {lists['open']} "
+                               "open. Each is compared on its publisher's basis")  # fmt: skip
 
 
 def format_count(n: int) -> str:

@@ -122,6 +122,8 @@ def number(value, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     value = float(value)
+    if unit == "yes_no":
+        return "yes" if value else "no"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
@@ -154,6 +156,8 @@ UNIT_WORDS = {
     "percent": "%",
     "casualties": "casualties",
     "mines": "mines",
+    "yes_no": "1 = yes, 0 = no",
+    "USD_thousand": "US$ thousand",
 }
 
 VALUE_WORDS = {  # codes that appear as cell values in the data tables

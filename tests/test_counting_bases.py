@@ -1,0 +1,60 @@
+"""Counting bases and the engine rules of issue 19: obligations from the day a state became bound, completions
+dated by basis, year-only deadlines completed from the decision's terms, stock found after completion."""
+
+from datetime import date
+
+import pytest
+
+import icbl_analysis as icbl
+from icbl_analysis import obligations as o
+from icbl_analysis.errors import DataError
+
+
+def status(data, treaty, kind, on, iso3, basis="treaty"):
+    table = o.history(data, treaty, kind, on, basis).set_index("iso3")
+    return table.loc[iso3] if iso3 in table.index else None
+
+
+def test_both_names_take_a_basis_and_keep_their_positional_use():
+    treaty = icbl.clearance_status("MBT", "2013-06-30").set_index("iso3")
+    monitor = icbl.clearance_status("MBT", on="2013-06-30", basis="monitor").set_index("iso3")
+    assert set(treaty["basis"]) == {"treaty"} and set(monitor["basis"]) == {"monitor"}
+    # Bhutan cleared its last mined area in May 2013 (the Monitor's date) and declared it at the 13th Meeting
+    assert treaty.at["BTN", "status"] == "pending"
+    assert monitor.at["BTN", "status"] == "completed_on_time"
+    assert monitor.at["BTN", "completed"] == date(2013, 5, 31)
+    # Venezuela announced completion at the intersessional meetings of May 2013: both bases count it
+    assert treaty.at["VEN", "completed"] == date(2013, 5, 29)
+    stock = icbl.stockpile_status("CCM", "2012-07-31", basis="monitor").set_index("iso3")
+    assert "SWE" in stock.index  # deposited 23 April 2012, bound from 1 October 2012: the Monitor counts it
+    assert "SWE" not in icbl.stockpile_status("CCM", "2012-07-31").set_index("iso3").index
+    with pytest.raises(DataError, match="basis"):
+        icbl.clearance_status("MBT", on="2013-06-30", basis="secretariat")
+
+
+def test_an_obligation_runs_from_entry_into_force_where_mined_areas_were_declared(data):
+    # Turkey (original deadline 1 March 2014) owed clearance long before its December 2013 extension
+    turkey = status(data, "MBT", "clearance", "2005-12-02", "TUR")
+    assert (turkey["status"], turkey["deadline"]) == ("pending", date(2014, 3, 1))
+    for iso3 in ("ARG", "GBR"):  # from entry into force, not from their 2008-2009 extensions
+        assert status(data, "MBT", "clearance", "2005-12-02", iso3)["status"] == "pending"
+    # Germany declared a previously unknown area in June 2011: no obligation before, as soon as possible after
+    assert status(data, "MBT", "clearance", "2005-12-02", "DEU") is None
+    assert "previously unknown mined area" in status(data, "MBT", "clearance", "2012-12-31", "DEU")["reason"]
+
+
+def test_a_year_only_deadline_takes_the_day_and_month_the_decision_set(data):
+    # the 13MSP extended Turkey "until 2022"; the Monitor (2015) states 1 March 2022
+    turkey = status(data, "MBT", "clearance", "2014-12-31", "TUR")
+    assert turkey["deadline"] == date(2022, 3, 1) and "2022" in turkey["reason"]
+    # the Third Review Conference extended Yemen "until 2020": 1 March 2020
+    assert status(data, "MBT", "clearance", "2015-12-31", "YEM")["deadline"] == date(2020, 3, 1)
+    events = o.extension_events(data.clearance_events, "MBT", data.meetings).set_index(["iso3", "meeting"])
+    assert events.at[("TUR", "13MSP"), "decided"] == date(2013, 12, 5)  # the decision counts from the meeting
+
+
+def test_stock_found_after_completion_reopens_the_obligation(data):
+    bih = status(data, "CCM", "stockpile", "2013-01-01", "BIH")
+    assert bih["status"] == "pending" and bih["reopened"] == date(2012, 4, 19)
+    assert "re-opened by stock the state reported holding" in bih["reason"]
+    assert status(data, "CCM", "stockpile", "2012-06-30", "BIH")["status"] == "completed_on_time"
