@@ -34,7 +34,7 @@ NOT_FIGURES = [
     re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b"),  # year ranges and periods: 2012-2015, 2014-2015
     re.compile(r"\b(?:goals?|objectives?|articles?|protocol)\s+\d+(?:\s*(?:,|and|to|-|–)\s*\d+)*", re.I),
 ]
-TOKEN = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w]|[.,]\d)")
+TOKEN = re.compile(r"(?<![\w.,/#=&?])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w/]|[.,]\d)")  # not in a code or an address
 QUALIFIERS = {"at least": "at least", "≥": "at least", "more than": "more than", ">": "more than",
               "fewer than": "fewer than", "<": "fewer than", "about": "about", "~": "about"}  # fmt: skip
 BEFORE = re.compile(r"(at least|more than|fewer than|about|≥|>|<|~)\s?(?:US\$\s?)?$", re.I)

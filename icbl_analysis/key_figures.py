@@ -253,6 +253,9 @@ def review_figures(review) -> KeyFigures:
         kf.count(f"{scope}:rated", int(group["status"].isin(RATED).sum()), f"{scope}: indicators rated")
         records = group["status"].isin(RATED) & (group["answerable_from"] == "researcher")
         kf.count(f"{scope}:rated:records", int(records.sum()), f"{scope}: rated from the campaign's records")
+        kf.count(
+            f"{scope}:rated:public", int((group["status"].isin(RATED) & ~records).sum()), f"{scope}: rated, public"
+        )
         for status in STATUSES:
             kf.count(f"{scope}:status:{status}", int((group["status"] == status).sum()), f"{scope}: {status}")
     gaps = review.gaps()

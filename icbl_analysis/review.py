@@ -251,6 +251,12 @@ class Review:
 
         return goal2.support_per_km2(self.data, self.year, self.vintage, self.published_by)
 
+    def key_numbers(self) -> list[str]:
+        """The headline sentence of each figure of the review year, with its source (from the registry)."""
+        from .present.text import key_number_lines
+
+        return key_number_lines(self)
+
     def related_figures(self, indicator_id: str) -> pd.DataFrame:
         """Public figures that bear on an indicator without answering it (the catalogue's `related` metrics),
         one row per metric and review year, as first published by the review date (or the chosen vintage)."""

@@ -197,10 +197,9 @@ def _board(plan: list[dict], kf: KeyFigures) -> list[dict]:
             for g in goals
         ]  # fmt: skip
         if "plan:rated" in kf and kf.get("plan:rated:records").value:
-            title = (
-                f"{kf.number('plan:rated')} of the plan's {kf.number('plan:indicators')} indicators rated, "
-                f"{kf.number('plan:rated:records')} from the campaign's records: goals {goals[0]} and {goals[1]}"
-            )
+            title = (f"{kf.number('plan:rated')} of the plan's {kf.number('plan:indicators')} indicators rated: "
+                     f"{kf.number('plan:rated:public')} from the public record, {kf.number('plan:rated:records')} "
+                     f"from the campaign's records (goals {goals[0]} and {goals[1]})")  # fmt: skip
         elif "plan:rated" in kf:
             title = (f"{kf.number('plan:rated')} of the plan's {kf.number('plan:indicators')} indicators can be rated "
                      f"from the public record: goals {goals[0]} and {goals[1]}")  # fmt: skip

@@ -83,3 +83,15 @@ def test_what_counts_as_a_stated_number():
     assert check_text("at least 190% were released", registry, "x") != []  # another unit
     with pytest.raises(ValueError, match="registered twice"):
         registry.add("land", 191, unit="km2", qualifier="at least")  # one number, one truth
+
+
+def test_campaign_records_flow_through_the_same_registry(tmp_path):
+    from test_records import SYNTHETIC, filled_workbook
+
+    workbook = filled_workbook(tmp_path)
+    result = run_annual(2015, records=workbook, notebooks=["overview", "goal4"], out_root=tmp_path / "out",
+                        pdf=False, progress=False)  # fmt: skip
+    assert result.failed == [] and check_run(result.folder) == []
+    visits = rows(result.folder / "key_figures.csv")["G4.I03:2015"]
+    assert (visits["text"], visits["source_kind"]) == ("140", "campaign records")
+    assert visits["source_url"] == f"{SYNTHETIC} (G4.I03 2015)" and visits["comparable_with"] == "G4.I03:2011"

@@ -61,7 +61,7 @@ def source_words(figure: Figure) -> str:
     """Where a figure comes from, for a sentence: 'Landmine Monitor 2016', 'treaty records', with its vintage
     where the figure was revised and 'secondary copy' where the only stored page is not the publisher's."""
     if figure.source_kind == RECORDS:
-        return f"{RECORDS}: {md(figure.source_url)}" if figure.source_url else RECORDS
+        return f"{RECORDS}: {figure.source_url}" if figure.source_url else RECORDS
     words = figure.primary_publication if figure.edition else figure.source
     if figure.vintage:
         words += f", {figure.vintage.replace(' in ' + figure.primary_publication, '')}"
@@ -156,7 +156,7 @@ def indicator_finding(review, indicator_id: str) -> str:
     """'G1.I01 New CCM States Parties: on track. 10 in 2015; at least one in 4 of the 4 years (source).'"""
     rating = review.rating(indicator_id)
     figure = _figure(review, indicator_id, review.year, rating.get("review_measure"))
-    tail = f" ({source_words(figure)})" if figure and rating["status"] in RATED else ""
+    tail = f" ({md(source_words(figure))})" if figure and rating["status"] in RATED else ""
     return f"**{indicator_id} {md(rating['short_name'])}: {rating['status']}.** {md(rating['reason'])}{tail}."
 
 
