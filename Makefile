@@ -44,5 +44,5 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks
 benchmark: $(STAMP)  ## the annual review against a plain papermill loop, side by side
 	$(BIN)/python scripts/benchmark.py --year $(YEAR)
 
-clean-outputs:  ## move outputs/<year> folders to outputs/archive/ (nothing is deleted)
-	@for d in outputs/[0-9]*; do [ -d "$$d" ] && mkdir -p outputs/archive && mv "$$d" "outputs/archive/$$(basename $$d)-$$(date +%Y%m%dT%H%M%S)"; done; true
+clean-outputs:  ## move the suite's outputs/<year> folders to outputs/archive/ (nothing is deleted; folders it did not make stay)
+	@for d in outputs/[0-9]*; do [ -f "$$d/.icbl-review.json" ] && mkdir -p outputs/archive && mv "$$d" "outputs/archive/$$(basename $$d)-$$(date +%Y%m%dT%H%M%S)"; done; true

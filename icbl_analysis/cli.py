@@ -107,7 +107,7 @@ def _validate(args) -> int:
     from .records import check_records, records_folder
     from .validate import validate_folder
 
-    problems = validate_folder(args.folder, partial=args.partial, records=args.records)
+    problems = validate_folder(args.folder, partial=args.partial, base=args.data, records=args.records)
     if args.records:  # the same checks `annual --records` makes, told by sheet and cell
         problems += check_records(args.records)
     for p in problems:
@@ -168,8 +168,17 @@ def _params(args) -> int:
 
 
 def _parties(args) -> int:
+    from datetime import date
+
     import icbl_analysis as icbl
 
+    from .schema import day_problem
+
+    problem = day_problem(args.on)
+    if problem is None and args.on > date.today().isoformat():
+        problem = "a date after today: the record cannot say who will be party then"
+    if problem:
+        raise DataError(problem, column="--on", value=args.on)
     frame = icbl.states_parties(args.treaty, args.on, basis=args.basis, data_dir=args.data)
     print(frame.to_string(index=False))
     print(f"{len(frame)} States Parties of the {args.treaty} on {args.on} (counted from {args.basis})")
@@ -314,9 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     annual.add_argument("--baseline", type=int, default=2011, help="baseline year (default 2011)")
     annual_options = {
         "--vintage": {"default": "first", "help": "Monitor figures: first, latest or an edition like LM2013"},
-        "--data": {"help": "a full data folder (default: the bundled data/)"},
-        "--user-data": {"help": "a researcher's folder of extra rows in the same shape"},
-        "--out": {"help": "outputs folder (default: outputs/)"},
+        "--data": {"type": folder_name, "help": "a full data folder (default: the bundled data/)"},
+        "--user-data": {"type": folder_name, "help": "a researcher's folder of extra rows in the same shape"},
+        "--out": {"type": folder_name, "help": "outputs folder (default: outputs/)"},
     }
     for flag, options in annual_options.items():
         annual.add_argument(flag, **options)
@@ -330,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     annual.add_argument("--no-pdf", action="store_true", help="skip PDF printing")
     annual.add_argument("--quiet", action="store_true", help="no progress bar")
-    annual.add_argument("--records", help=RECORDS_HELP)
+    annual.add_argument("--records", type=folder_name, help=RECORDS_HELP)
     annual.set_defaults(func=_annual)
 
     profiles = sub.add_parser("profiles", help="country profiles for a year, into outputs/profiles-<year>/")
@@ -349,14 +358,15 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.set_defaults(func=_profiles)
 
     templates = sub.add_parser("templates", help="blank tables a researcher can fill in, written to a folder")
-    templates.add_argument("folder", help="folder to write them into (created if needed)")
+    templates.add_argument("folder", type=folder_name, help="folder to write them into (created if needed)")
     templates.set_defaults(func=_templates)
 
     validate = sub.add_parser("validate", help="check every table of a data folder against datapackage.json")
-    validate.add_argument("folder", nargs="?", help="data folder (default: the bundled data/)")
+    validate.add_argument("folder", nargs="?", type=folder_name, help="data folder (default: the bundled data/)")
     validate.add_argument("--partial", action="store_true", help="a researcher's folder: absent tables are fine")
-    validate.add_argument("--records", help="also check a filled campaign records workbook (every bad cell by sheet "
-                          "and cell, as `annual --records` would refuse it)")  # fmt: skip
+    validate.add_argument("--data", type=folder_name, help="with --partial: the data folder it joins")
+    validate.add_argument("--records", type=folder_name, help="also check a filled campaign records workbook (every "
+                          "bad cell by sheet and cell, as `annual --records` would refuse it)")  # fmt: skip
     validate.set_defaults(func=_validate)
 
     records = sub.add_parser(
@@ -382,8 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("--to", dest="to_year", type=int, default=2015, help="last year (default 2015)")
     for flag in ("--vintage", "--data", "--user-data"):
         cover.add_argument(flag, **annual_options[flag])
-    cover.add_argument("--records", help=RECORDS_HELP)
-    cover.add_argument("--csv", help="also write the table to this new CSV file")
+    cover.add_argument("--records", type=folder_name, help=RECORDS_HELP)
+    cover.add_argument("--csv", type=folder_name, help="also write the table to this new CSV file")
     cover.set_defaults(func=_coverage)
 
     rec = sub.add_parser(
@@ -421,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     changes.set_defaults(func=_diff)
 
     build = sub.add_parser("build", help="rebuild the data tables from the collected batches in data/incoming/")
-    build.add_argument("--data", help="a data folder with an incoming/ folder (default: the bundled data/)")
+    build.add_argument("--data", type=folder_name, help="a data folder with an incoming/ folder (default: bundled)")
     build.add_argument("--check", action="store_true", help="only check that the tables match their batches")
     build.set_defaults(func=_build)
 
@@ -429,9 +439,17 @@ def build_parser() -> argparse.ArgumentParser:
     parties.add_argument("--treaty", default="MBT", choices=["MBT", "CCM"])
     parties.add_argument("--on", required=True, help="date YYYY-MM-DD")
     parties.add_argument("--basis", default="deposit", choices=["deposit", "entry_into_force"])
-    parties.add_argument("--data", help="a full data folder (default: the bundled data/)")
+    parties.add_argument("--data", type=folder_name, help="a full data folder (default: the bundled data/)")
     parties.set_defaults(func=_parties)
     return parser
+
+
+def folder_name(text: str) -> str:
+    """A folder or file option must name something: an empty value is an unset variable in a script, and
+    would otherwise mean the default folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name (an unset variable in a script?): name a folder or file")
+    return text
 
 
 def positive_int(text: str) -> int:
@@ -446,13 +464,16 @@ def positive_int(text: str) -> int:
 
 
 def _stop_on_sigterm() -> None:
-    """SIGTERM stops a run like Ctrl-C: staging removed, workers and kernels stopped, nothing published."""
+    """SIGTERM (`kill`, a scheduler) and SIGHUP (the terminal closed) stop a run like Ctrl-C: staging removed,
+    workers, kernels and the browser stopped, nothing published."""
     import signal
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    for sig in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, sig):
+            signal.signal(getattr(signal, sig), stop)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -463,8 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted; no outputs were moved into place", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(exc.args[0] if exc.args else "interrupted; no outputs were moved into place", file=sys.stderr)
         return 130
     except OSError as exc:  # a full disk, a folder that vanished, a permission refused
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""

@@ -9,6 +9,11 @@ class DataError(ValueError):
     def __init__(self, message: str, *, file=None, row=None, column=None, value=None):
         if hasattr(value, "item"):  # numpy / pandas scalars print as plain Python values
             value = value.item()
+        if isinstance(value, float) and value != value:  # an empty cell read as NaN is no value
+            value = None
+        elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            value = int(value)  # 500, as the cell said, not 500.0
+        self.reason = message  # the message without the place, for a caller that names the place itself
         self.file, self.row, self.column, self.value = file, row, column, value
         where = []
         if file is not None:

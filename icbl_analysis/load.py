@@ -17,6 +17,7 @@ import pandas as pd
 from . import schema
 from .errors import DataError
 from .paths import data_dir as resolve_data_dir
+from .paths import real
 from .read import empty_table, merge, read_table
 from .schema import TABLES, USER_TABLES  # noqa: F401  (imported from here by callers)
 from .validate import ensure_valid, validate_folder  # noqa: F401
@@ -36,7 +37,7 @@ def load(name: str, data_dir=None, user_dir=None, mode: str = "merge", records=N
         user_root = Path(user_dir).expanduser()
         if not user_root.is_dir():
             raise DataError("the researcher's data folder does not exist", file=str(user_root))
-        ensure_valid(user_root, partial=True, merging=mode == "merge", records=records)
+        ensure_valid(user_root, partial=True, merging=mode == "merge", base=folder, records=records)
         if (user_root / res["path"]).exists():
             user = read_table(name, user_root)
             frame = user if mode == "replace" else merge(frame, user, res)
@@ -127,8 +128,8 @@ def load_data(data_dir=None, user_dir=None, records=None) -> ReviewData:
     by $ICBL_DATA_CACHE; notebooks of that run read them from there.
     """
     folder = str(resolve_data_dir(data_dir))
-    user = str(Path(user_dir).expanduser().resolve()) if user_dir else None
-    book = str(Path(records).expanduser().resolve()) if records else None
+    user = str(real(user_dir)) if user_dir else None
+    book = str(real(records)) if records else None
     cached = _from_run_cache(folder, user, book)
     if cached is not None:
         return cached

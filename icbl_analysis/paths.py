@@ -15,12 +15,18 @@ def notebooks_dir() -> Path:
     return Path(os.environ["ICBL_NOTEBOOKS_DIR"]) if os.environ.get("ICBL_NOTEBOOKS_DIR") else NOTEBOOKS_DIR
 
 
+def real(path: str | os.PathLike) -> Path:
+    """A path made absolute, `~` expanded and links followed; a link loop or a missing part is left as it is
+    (the checks that use it then say what is wrong), never an exception."""
+    return Path(os.path.realpath(os.path.expanduser(os.fspath(path))))
+
+
 def data_dir(override: str | os.PathLike | None = None) -> Path:
     """The data folder: `override`, else $ICBL_DATA_DIR, else the bundled `data/`."""
     if override:
-        return Path(override).expanduser().resolve()
+        return real(override)
     if os.environ.get("ICBL_DATA_DIR"):
-        return Path(os.environ["ICBL_DATA_DIR"]).expanduser().resolve()
+        return real(os.environ["ICBL_DATA_DIR"])
     return REPO_DIR / "data"
 
 
@@ -30,7 +36,7 @@ BUNDLED_DATA_DIR = REPO_DIR / "data"
 def outputs_dir(override: str | os.PathLike | None = None) -> Path:
     """The outputs folder: `override`, else $ICBL_OUTPUTS_DIR, else `outputs/`."""
     if override:
-        return Path(override).expanduser().resolve()
+        return real(override)
     if os.environ.get("ICBL_OUTPUTS_DIR"):
-        return Path(os.environ["ICBL_OUTPUTS_DIR"]).expanduser().resolve()
+        return real(os.environ["ICBL_OUTPUTS_DIR"])
     return REPO_DIR / "outputs"

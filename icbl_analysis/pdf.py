@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import ctypes
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -60,8 +63,10 @@ def browser() -> str | None:
     return None
 
 
-def print_all(pages: list[Path], jobs: int = 4) -> list[str]:
-    """Print every page to a PDF beside it; returns notes for the run's summary (skipped, failed)."""
+def print_all(pages: list[Path], jobs: int = 4, record: Path | None = None) -> list[str]:
+    """Print every page to a PDF beside it; returns notes for the run's summary (skipped, failed). The browser
+    runs in a process group of its own, dies with this process (even after kill -9, on Linux), and is noted
+    in `record` so that the next run stops it where it did not."""
     if not pages:
         return []
     exe = browser()
@@ -77,8 +82,14 @@ def print_all(pages: list[Path], jobs: int = 4) -> list[str]:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own group: stopped as one, and Ctrl-C in the terminal is ours to handle
+            preexec_fn=_die_with_parent(),
         )
         try:
+            if record is not None:
+                from .outputs import record_browser
+
+                record_browser(record, proc.pid, profile)
             endpoint = _devtools_endpoint(proc)
             if endpoint is None:
                 return [f"PDFs skipped: the browser {exe} did not start (it printed no DevTools address)"]
@@ -109,13 +120,44 @@ def _devtools_endpoint(proc: subprocess.Popen) -> str | None:
     return found[0] if found else None
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
+def _die_with_parent():
+    """On Linux, a function for the browser's child process to run before it starts: the kernel kills the
+    browser when this process dies, however it dies (the browser's own helpers then exit with it)."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def set_death_signal() -> None:  # in the child, between fork and exec: a plain system call, nothing else
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the call: do not outlive it
+            os._exit(1)
+
+    return set_death_signal
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the browser and every process of its group (its renderers and helpers)."""
+    if not hasattr(os, "killpg"):  # Windows: the browser stops its own helpers
         proc.kill()
         proc.wait()
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # helpers that outlived the browser itself
 
 
 class DevTools:
@@ -198,5 +240,6 @@ async def _print_one(tools: DevTools, page: Path) -> None:
         partial.write_bytes(data)
         partial.replace(page.with_suffix(".pdf"))
     finally:
-        with contextlib.suppress(Exception):
-            await tools.call("Target.closeTarget", {"targetId": target})
+        if not asyncio.current_task().cancelling():  # when stopping, the browser is stopped as a whole
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(tools.call("Target.closeTarget", {"targetId": target}), 10)

@@ -13,18 +13,30 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from . import pdf as pdf_printer
 from .countries import name_of
 from .facts import edition_label
 from .key_figures import KeyFigures
+from .outputs import BROWSER
 from .present.text import vintage_words
-from .present.words import COLOURS
+from .present.words import COLOURS, clean, csv_cell
 from .slides import deck, read_csv, read_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+
+
+def _shown(value):
+    """Every value a template shows: text from data loses invisible direction marks (then autoescaping
+    escapes it, as `esc` does); markup the suite built itself (Markup) is left as it is."""
+    return clean(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), finalize=_shown
+)
 CSS = (TEMPLATES / "style.css").read_text(encoding="utf-8")
 GOAL_NOTEBOOKS = {"overview": "Overview", "goal1": "Goal 1", "goal2": "Goal 2", "goal3": "Goal 3", "goal4": "Goal 4"}
 
@@ -304,12 +316,15 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
             writer = csv.DictWriter(fh, fieldnames=["goal", "title", "status", "indicators", "rated", "reason"],
                                     lineterminator="\n", extrasaction="ignore")  # fmt: skip
             writer.writeheader()
-            writer.writerows(overview["goal_status"])
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in overview["goal_status"])
     titles = goal_titles(staging)
     for r in results:  # reports are rendered by the workers; a reused notebook's copies are rendered again here
         executed = staging / "notebooks" / f"{r['notebook']}.ipynb"
         if executed.exists() and (r.get("reused") or not (staging / f"{r['notebook']}.html").exists()):
-            notebook_to_html(executed, staging / f"{r['notebook']}.html", r["notebook"], params, r, titles)
+            try:
+                notebook_to_html(executed, staging / f"{r['notebook']}.html", r["notebook"], params, r, titles)
+            except (OSError, ValueError) as exc:  # a damaged notebook (not JSON, not UTF-8) fails its report
+                r.update(outcome="failed", error=f"report: {type(exc).__name__}: {exc}")
     annual = "baseline_year" in params
     if annual:
         merge_key_figures(staging, results)
@@ -320,7 +335,7 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
         names = [r["notebook"] for r in results]
         pages = [staging / f"{n}{suffix}.html" for n in names for suffix in ("", "-researcher")]
         pages += [staging / "slides.html", staging / "key_findings.html"]
-        notes += pdf_printer.print_all([p for p in pages if p.exists()])
+        notes += pdf_printer.print_all([p for p in pages if p.exists()], record=staging / BROWSER)
     text = "; ".join(notes)
     (write_index if annual else write_profiles_index)(staging, results, params, text)
     (staging / "notes.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")

@@ -32,7 +32,10 @@ def _typed(raw: str, kind: str, where: dict):
         return None
     try:
         if kind == "integer":
-            return int(raw)
+            value = int(raw)
+            if abs(value) >= 2**63:
+                raise OverflowError
+            return value
         if kind == "number":
             return float(raw)
         if kind == "date":
@@ -41,6 +44,8 @@ def _typed(raw: str, kind: str, where: dict):
     except ValueError:
         expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}[kind]
         raise DataError(f"expected {expected}", **where) from None
+    except OverflowError:
+        raise DataError("a whole number too large for any count (more than 18 digits): a typo?", **where) from None
 
 
 def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
@@ -91,6 +96,7 @@ def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
         elif f["type"] == "number":
             frame[f["name"]] = frame[f["name"]].astype("Float64")
     frame.attrs["source_file"] = str(path)
+    frame.attrs["columns"] = header  # the columns the file has (a researcher may leave optional ones out)
     return frame
 
 
@@ -128,10 +134,11 @@ def merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
     """Add a researcher's rows to the bundled ones; refuse rows that contradict them (an identical restatement
     of a bundled row is accepted and kept once)."""
     key = [k for k in res["schema"].get("primaryKey", []) if k not in ("source_url",)]
+    given = user.attrs.get("columns") or list(user.columns)  # a column the file leaves out says nothing
     value_cols = [
         f["name"]
         for f in res["schema"]["fields"]
-        if f["name"] not in key and f["name"] not in ("source_url", "quote", "note", "state")
+        if f["name"] not in key and f["name"] not in ("source_url", "quote", "note", "state") and f["name"] in given
     ]
     if key and value_cols and len(base):
         bundled: dict[tuple, list[dict]] = {}
@@ -144,7 +151,7 @@ def merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
             b = same_key[0]
             col = next(c for c in value_cols if not _same(row[c], b[c]))
             raise DataError(
-                f"contradicts the bundled data, which has {b[col]} for "
+                f"contradicts the bundled data, which has {_text(b[col])} for "
                 f"{', '.join(f'{k}={row[k]}' for k in key)} (use mode='replace' to replace the bundled table)",
                 file=user.attrs.get("source_file"),
                 row=int(row["_line"]),
@@ -158,6 +165,13 @@ def merge(base: pd.DataFrame, user: pd.DataFrame, res: dict) -> pd.DataFrame:
         merged = merged.drop_duplicates(subset=res["schema"]["primaryKey"], keep="first")
     merged.attrs["source_file"] = user.attrs.get("source_file")
     return merged
+
+
+def _text(value) -> str:
+    """A cell as written: 111, not 111.0; an empty cell as 'nothing'."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return "nothing"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def refuse_other_dates(base: pd.DataFrame, user: pd.DataFrame) -> None:

@@ -234,9 +234,9 @@ def _validation(unit: str, units: pd.DataFrame):
             dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=f"{low:g}", allow_blank=True)
             span = f"of {low:g} or more"
         else:
-            dv = DataValidation(type=kind, operator="between", formula1=f"{low:g}", formula2=f"{high:g}",
+            dv = DataValidation(type=kind, operator="between", formula1=f"{low:g}", formula2=f"{high:.15g}",
                                 allow_blank=True)  # fmt: skip
-            span = f"from {low:g} to {high:g}"
+            span = f"from {low:g} to {high:,.15g}"
         dv.error = (f"A {'whole number' if whole else 'number'} {span}, in {UNIT_WORDS.get(unit, unit)} "
                     "(leave the cell empty where the records do not say).")  # fmt: skip
     dv.errorTitle = "Not a value this indicator takes"

@@ -24,14 +24,17 @@ from .countries import country_table, to_iso3
 from .errors import DataError
 from .fingerprints import code_hash, data_hashes, file_hash
 from .load import load_data
-from .paths import REPO_DIR, notebooks_dir, outputs_dir
+from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
+from .outputs import publish as publish_folder
+from .paths import REPO_DIR, notebooks_dir, real
 from .paths import data_dir as resolve_data_dir
 from .read import read_table
 from .records import check_records
 from .review import check_parameters
+from .rules import KIND_WORDS
 from .schema import TABLES, descriptor, resource
 from .validate import validate_folder
-from .workers import Workers, nb_out
+from .workers import Workers
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]
 
@@ -59,8 +62,8 @@ def check_run(year: int, baseline: int, vintage: str, data_dir, user_dir, notebo
         known = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
         raise DataError(f"unknown notebook(s) {unknown}; known: {known}", column="notebooks")
     problems = validate_folder(folder, records=records)
-    if user_dir:
-        problems += validate_folder(user_dir, partial=True, records=records)
+    if user_dir:  # checked as load_data will merge it: against the data folder it joins
+        problems += validate_folder(user_dir, partial=True, base=folder, records=records)
     if records:  # the campaign's workbook: the same checks, told by sheet and cell
         problems += check_records(records)
     if problems:
@@ -82,13 +85,12 @@ def _years_covered(folder: Path) -> int:
 
 
 def _previous_manifest(target: Path) -> dict | None:
-    path = target / "manifest.json"
-    if path.exists():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            return None
-    return None
+    """The published run's manifest, or None when it is missing, unreadable or not what a run writes."""
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def _input_key(name: str, params: dict, hashes: dict, tables: list[str] | None = None) -> str:
@@ -129,12 +131,14 @@ def run_annual(
 ) -> RunResult:
     """Run the annual review for `year` and publish it into `<out_root>/<year>/` (see `_run`); `records`: the
     campaign's filled records workbook (icbl-review records), passed to every notebook."""
-    notebooks = notebooks or ANNUAL_NOTEBOOKS
+    notebooks = list(dict.fromkeys(notebooks or ANNUAL_NOTEBOOKS))
     folder = check_run(year, baseline, vintage, data_dir, user_dir, notebooks, records)
     params = _base_params(year, vintage, folder, user_dir) | {"baseline_year": baseline}
-    params["records"] = str(Path(records).expanduser().resolve()) if records else ""
+    params["records"] = str(real(records)) if records else ""
     work = [(name, name, {}) for name in notebooks]
-    return _run(work, year, str(year), params, folder, user_dir, out_root, jobs, only_changed, progress, pdf,
+    # the full review is `<year>/`; a run of some of its notebooks is published beside it, never in its place
+    target = str(year) if set(notebooks) == set(ANNUAL_NOTEBOOKS) else f"{year}-{'-'.join(notebooks)}"
+    return _run(work, year, target, params, folder, user_dir, out_root, jobs, only_changed, progress, pdf,
                 publish_partial)  # fmt: skip
 
 
@@ -156,10 +160,25 @@ def run_profiles(
     codes = select_countries(countries, year, folder, user_dir)
     params = _base_params(year, vintage, folder, user_dir)
     work = [(f"profile_{code}", "country_profile", {"country": code}) for code in dict.fromkeys(codes)]
-    return _run(work, year, f"profiles-{year}", params, folder, user_dir, out_root, jobs, False, progress, pdf,
-                publish_partial)  # fmt: skip
+    return _run(work, year, profiles_folder(countries, codes, year), params, folder, user_dir, out_root, jobs, False,
+                progress, pdf, publish_partial)  # fmt: skip
 
 
+def profiles_folder(items: list[str], codes: list[str], year: int) -> str:
+    """`profiles-<year>` for every profile (`all`); a selection is published beside it, never in its place:
+    `profiles-2015-affected`, `profiles-2015-BLR-KHM`, or for many states `profiles-2015-40-states-<hash>`."""
+    keys = [i.strip().lower() for i in items]
+    if keys == ["all"]:
+        return f"profiles-{year}"
+    if len(keys) == 1 and keys[0] in GROUPS:
+        return f"profiles-{year}-{keys[0]}"
+    if len(codes) <= 4:
+        return f"profiles-{year}-{'-'.join(sorted(codes))}"
+    digest = hashlib.sha256(" ".join(sorted(codes)).encode()).hexdigest()[:6]
+    return f"profiles-{year}-{len(codes)}-states-{digest}"
+
+
+PROFILE_KINDS = ("state", "other_area")  # countries.csv kinds a country profile can be about
 GROUPS = {
     "all": "every state and other area",
     "affected": "states with a clearance obligation or Monitor casualty or contamination figures",
@@ -178,12 +197,21 @@ def select_countries(items: list[str], year: int, folder: Path, user_dir=None) -
     for item in items:
         key = item.strip().lower()
         if key not in GROUPS:
-            codes.append(to_iso3(item, column="--countries"))
+            code = to_iso3(item, column="--countries")
+            kind = country_table().set_index("iso3")["kind"].get(code)
+            if kind not in PROFILE_KINDS:
+                raise DataError(
+                    f"{code} is {KIND_WORDS.get(kind, kind)} in data/countries.csv: a profile covers a state or "
+                    "another area the Monitor reports on",
+                    column="--countries",
+                    value=item,
+                )
+            codes.append(code)
             continue
         data = data or load_data(folder, user_dir)
         on = date(year, 12, 31)
         table = country_table()
-        everyone = sorted(table.loc[table["kind"].isin(["state", "other_area"]), "iso3"])
+        everyone = sorted(table.loc[table["kind"].isin(PROFILE_KINDS), "iso3"])
         parties = {t: set(treaties.states_parties(data.treaty_events, t, on)["iso3"]) for t in ("MBT", "CCM")}
         if key == "all":
             codes += everyone
@@ -210,66 +238,21 @@ def _base_params(year: int, vintage: str, folder: Path, user_dir) -> dict:
         "review_year": year,
         "vintage": vintage,
         "data_dir": str(folder),
-        "user_data_dir": str(Path(user_dir).resolve()) if user_dir else "",
+        "user_data_dir": str(real(user_dir)) if user_dir else "",
     }
-
-
-def prepare_out(out_root) -> Path:
-    """The outputs folder, created if needed: refused with one line when it is a file or not writable."""
-    root = outputs_dir(out_root)
-    if root.exists() and not root.is_dir():
-        raise DataError("is a file, not a folder: choose a folder for the outputs", column="--out", value=str(root))
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        probe = root / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise DataError(f"cannot write there ({exc.strerror})", column="--out", value=str(root)) from None
-    remove_stale_staging(root)
-    return root
-
-
-def remove_stale_staging(root: Path) -> list[Path]:
-    """Staging folders left by runs that were killed (their process is gone) are removed."""
-    removed = []
-    for folder in root.glob(".staging-*"):
-        pid = folder.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def remove_folder(folder: Path, tries: int = 5) -> None:
-    """Remove a folder even while a process that was just stopped still had a file open in it."""
-    for _ in range(tries):
-        shutil.rmtree(folder, ignore_errors=True)
-        if not folder.exists():
-            return
-        time.sleep(0.5)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs, only_changed, progress, pdf,
          publish_partial=False):  # fmt: skip
-    """Run every (job name, notebook, extra parameters) in `work` in a staging folder and publish it. A complete
-    run replaces the published one (which moves to archive/); a run with a failed notebook is kept beside it as
-    `<target>.failed-<time>` and the published run stays, unless `publish_partial`."""
+    """Run every (job name, notebook, extra parameters) in `work` in a staging folder of its own and publish it.
+    A complete run replaces the published one (which moves to archive/); a run with a failed notebook is kept
+    beside it as `<target>.failed-<time>` and the published run stays, unless `publish_partial`. A folder the
+    suite did not make is never replaced: the run is refused before it starts."""
     root = prepare_out(out_root)
     target = root / target_name
-    staging = root / f".staging-{target_name}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    check_target(target)
+    run_id = new_run_id()
+    staging = new_staging(root, target_name, run_id)
     hashes = data_hashes(folder) | (
         {f"user/{k}": v for k, v in data_hashes(Path(user_dir)).items()} if user_dir else {}
     )
@@ -277,21 +260,17 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
     if records:
         hashes[f"records/{Path(records).name}"] = file_hash(Path(records))
     notebooks = {name: (notebook, base_params | extra) for name, notebook, extra in work}
-    reuse = _reusable(target, notebooks, hashes) if only_changed else {}
     started = time.perf_counter()
     phases: dict[str, float] = {}
     results: list[dict] = []
     try:
+        reuse = _reuse(target, staging, root, notebooks, hashes) if only_changed else {}
+        results += [dict(entry, reused=True) for entry in reuse.values()]
         cache = staging / "data-cache.pickle"
         to_run = [job for job in work if job[0] not in reuse]
         with Workers(min(jobs or os.cpu_count() or 1, len(to_run)), cache, staging / "logs") as workers:
             _write_cache(cache, folder, user_dir, records)  # while the workers start their kernels
             phases["data"] = time.perf_counter() - started
-            for name in reuse:
-                shutil.copytree(target / name, staging / name)
-                shutil.copy2(target / "notebooks" / f"{name}.ipynb", nb_out(staging, name))
-                shutil.copy2(target / f"{name}.html", staging / f"{name}.html")
-                results.append(dict(reuse[name], reused=True))
             results += workers.run(to_run, base_params, staging, progress)
         phases["notebooks"] = time.perf_counter() - started - phases["data"]
         for r in results:
@@ -302,37 +281,87 @@ def _run(work, year, target_name, base_params, folder, user_dir, out_root, jobs,
         order = [name for name, _, _ in work]
         results.sort(key=lambda r: order.index(r["notebook"]))
         publish.publish_run(staging, results, base_params, pdf=pdf)
+        (staging / BROWSER).unlink(missing_ok=True)
+        for r in results:
+            r["outputs"] = _outputs(staging, r["notebook"])
         phases["publish"] = time.perf_counter() - started - phases["data"] - phases["notebooks"]
-        manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started, phases)
+        manifest = _manifest(year, base_params, hashes, results, time.perf_counter() - started, phases) | {
+            "run_id": run_id
+        }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     except BaseException:
         remove_folder(staging)
         raise
     failed = [r for r in results if r["outcome"] != "ok"]
     if failed and not publish_partial:
-        kept = root / f"{target_name}.failed-{datetime.now(UTC):%Y%m%dT%H%M%S}"
-        staging.rename(kept)
+        kept = keep_aside(staging, root, target_name, "failed")
         return RunResult(year, kept, results, None, published=False, kept_published=target if target.exists() else None)
-    archived = _archive(target, root)
-    staging.rename(target)
+    archived = publish_folder(staging, target, root, run_id)
     return RunResult(year, target, results, archived)
+
+
+def _reuse(target: Path, staging: Path, root: Path, notebooks: dict[str, tuple], hashes: dict) -> dict[str, dict]:
+    """Copy into staging the published results that may be reused (under the lock: no run publishes while
+    they are read); returns their manifest entries."""
+    with lock(root):
+        reuse = _reusable(target, notebooks, hashes)
+        for entry in reuse.values():
+            for relative in entry["outputs"]:
+                copy = staging / relative
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(target / relative, copy)
+    return reuse
 
 
 def _reusable(target: Path, notebooks: dict[str, tuple], hashes: dict) -> dict[str, dict]:
     """Earlier results whose inputs (notebook, parameters, the package's code, the data files it read) are
-    unchanged and whose files are all still there; anything damaged or missing is simply run again."""
+    unchanged and whose every output is still there as the manifest recorded it (by hash); anything damaged,
+    missing or unreadable is simply run again."""
     previous = _previous_manifest(target) or {}
+    entries = previous.get("notebooks") if isinstance(previous, dict) else None
     reuse = {}
-    for entry in previous.get("notebooks", []):
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("outcome") != "ok":
+            continue
         name = entry.get("notebook")
-        if name not in notebooks or entry.get("outcome") != "ok":
+        if name not in notebooks or not isinstance(entry.get("outputs"), dict):
             continue
         notebook, params = notebooks[name]
-        key = _input_key(notebook, params, hashes, entry.get("tables_read"))
-        files = [target / str(name), target / "notebooks" / f"{name}.ipynb", target / f"{name}.html"]
-        if entry.get("input_key") == key and all(f.exists() for f in files):
+        tables = entry.get("tables_read")
+        if tables is not None and not (isinstance(tables, list) and all(isinstance(t, str) for t in tables)):
+            continue
+        try:
+            key = _input_key(notebook, params, hashes, tables)
+        except DataError:
+            continue  # a table name the package no longer has
+        if entry.get("input_key") == key and _unchanged(target, entry["outputs"], name):
             reuse[name] = entry
     return reuse
+
+
+def _unchanged(target: Path, outputs: dict, name: str) -> bool:
+    """Every output the manifest lists is there, a regular file inside the run, with the hash it had."""
+    needed = {f"notebooks/{name}.ipynb", f"{name}.html"}
+    if not needed <= set(outputs):
+        return False
+    for relative, digest in outputs.items():
+        path = target / str(relative)
+        if ".." in Path(str(relative)).parts or not path.is_file() or path.is_symlink():
+            return False
+        try:
+            if file_hash(path) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _outputs(folder: Path, name: str) -> dict[str, str]:
+    """A notebook's outputs (its folder, the executed notebook, the HTML report) by path and hash, for the
+    manifest: what `--only-changed` checks before reusing them. PDFs are printed again by every run."""
+    files = sorted(p for p in (folder / name).rglob("*") if p.is_file()) if (folder / name).is_dir() else []
+    files += [p for p in (folder / "notebooks" / f"{name}.ipynb", folder / f"{name}.html") if p.is_file()]
+    return {p.relative_to(folder).as_posix(): file_hash(p) for p in files}
 
 
 def _write_cache(cache: Path, folder: Path, user_dir, records=None) -> None:
@@ -342,27 +371,12 @@ def _write_cache(cache: Path, folder: Path, user_dir, records=None) -> None:
         pickle.dumps(
             {
                 "folder": str(folder),
-                "user_dir": str(Path(user_dir).resolve()) if user_dir else None,
-                "records": str(Path(records).resolve()) if records else None,
+                "user_dir": str(real(user_dir)) if user_dir else None,
+                "records": str(real(records)) if records else None,
                 "tables": data.tables,
             }
         )
     )
-
-
-def _archive(target: Path, root: Path) -> Path | None:
-    """Move an earlier run out of the way (into outputs/archive/) instead of overwriting it."""
-    if not target.exists():
-        return None
-    stamp = datetime.fromtimestamp(target.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
-    dest = root / "archive" / f"{target.name}-{stamp}"
-    n = 1
-    while dest.exists():
-        dest = root / "archive" / f"{target.name}-{stamp}-{n}"
-        n += 1
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    target.rename(dest)
-    return dest
 
 
 def _git_commit() -> str | None:

@@ -9,13 +9,17 @@ bundled ones. Every problem is a DataError naming file, row, column and value.
 
 from __future__ import annotations
 
+import calendar
 import csv
+import errno
 import io
 import json
 import math
 import re
+import stat
 import tempfile
 import warnings
+from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
@@ -84,14 +88,19 @@ def fields(name: str) -> list[dict]:
 
 def check_file(path: Path, root: Path | None = None) -> None:
     """A table file must be a regular file inside its folder, UTF-8 text (a BOM is fine) without NUL bytes."""
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
-            raise DataError("a link to a file that does not exist", file=str(path))
-        if root is not None and root.resolve() not in target.parents:
-            raise DataError(f"a link to a file outside the folder ({target}); copy the file in instead", file=str(path))
-    if not path.is_file():
-        raise DataError("not a regular file", file=str(path))
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # Python raises RuntimeError for a symlink loop
+        if not path.is_symlink():
+            raise DataError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})", file=str(path)) from None
+        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+        raise DataError("a link that leads back to itself (a symlink loop)" if loop else
+                        "a link to a file that does not exist", file=str(path)) from None  # fmt: skip
+    if path.is_symlink() and root is not None and root.resolve() not in target.parents:
+        raise DataError(f"a link to a file outside the folder ({target}); copy the file in instead", file=str(path))
+    if not stat.S_ISREG(target.stat().st_mode):
+        raise DataError("not a regular file (a folder, a named pipe or a device): a table is a CSV file",
+                        file=str(path))  # fmt: skip
     data = path.read_bytes()
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError("UTF-16 text, not UTF-8 (Excel's 'Unicode Text'); save it as 'CSV UTF-8'", file=str(path))
@@ -195,14 +204,20 @@ def _from_frictionless(err, path: str) -> DataError:
         message = "not a finite number (a spreadsheet's NaN or inf); leave the cell empty for a gap"
     elif kind == "type-error" and isinstance(value, str) and re.fullmatch(r"-?\d{1,3}([,.' ]\d{3})+([.,]\d+)?", value):
         message = "expected a number: write it without thousands separators (3308, not 3,308)"
+    elif kind == "type-error" and isinstance(value, str) and re.fullmatch(r"-?\d{19,}", value.strip()):
+        message = "a whole number too large for any count (more than 18 digits): a typo?"
     elif kind == "type-error" and isinstance(value, str) and value.strip().endswith("%"):
         message = "expected a number: write it without the % sign (the unit column says what it counts)"
+    elif kind == "type-error" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) and "date" in note:
+        message = day_problem(value) or "expected a date YYYY-MM-DD"
     elif kind == "type-error":
         expected = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}
         field_type = getattr(err, "field_type", "") or ""
         message = "expected " + expected.get(
             field_type, next((v for k, v in expected.items() if f'"{k}' in note), "another type")
         )
+    elif kind == "constraint-error" and isinstance(value, str) and value.startswith("http") and URL_BAD.search(value):
+        message = URL_WORDS
     elif kind == "constraint-error":
         message = _constraint_words(note)
     elif kind == "missing-cell":
@@ -230,6 +245,9 @@ def _from_frictionless(err, path: str) -> DataError:
     return DataError(message, file=path, row=row, column=column, value=value)
 
 
+URL_BAD = re.compile(r"[\s<>\"`{}|\\^\x00-\x1f\x7f]")  # not in a web address as a browser writes it
+URL_WORDS = ("a web address cannot hold spaces, tabs, line breaks, quotes or < > { } | \\ ^ ` (copy it from the "
+             "browser's address bar, where they are written %20 and so on)")  # fmt: skip
 DATE_PATTERN = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 PATTERN_WORDS = {  # what each pattern of the data package asks for, in words
     DATE_PATTERN: "write a date as YYYY-MM-DD, or YYYY-MM or YYYY when the source gives no day",
@@ -239,6 +257,35 @@ PATTERN_WORDS = {  # what each pattern of the data package asks for, in words
     "^G[1-4]\\.I[0-9]{2}$": "write an indicator as in data/indicators.csv, e.g. G4.I03",
     "^[A-Z]{3}$": "write a country as its three-letter code (KHM) or its name",
 }
+
+
+def day_problem(text: str, today: date | None = None) -> str | None:
+    """What is wrong with a day written YYYY-MM-DD (a command-line date, a cell of a date column), or None."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(text)):
+        return "expected a date YYYY-MM-DD"
+    return day_problem_of(str(text), today or date.max, future_ok=today is None)
+
+
+def day_problem_of(value, today: date, future_ok: bool) -> str | None:
+    """What is wrong with a date cell (YYYY, YYYY-MM, YYYY-MM-DD or a date): a month or day that does not
+    exist, or (unless `future_ok`) a day after `today`."""
+    if isinstance(value, date):
+        first = value
+    else:
+        try:
+            parts = [int(p) for p in str(value).split("-")]
+            year, month, day = (parts + [None, None])[:3]
+            if month is not None and not 1 <= month <= 12:
+                return "no such month: a month runs from 01 to 12 (write YYYY-MM-DD)"
+            days = calendar.monthrange(year, month)[1] if month is not None else 31
+            if day is not None and not 1 <= day <= days:
+                return f"no such day: {calendar.month_name[month]} {year} has {days} days"
+            first = date(year, month or 1, day or 1)
+        except ValueError:
+            return "expected a date YYYY-MM-DD (or YYYY-MM, or YYYY)"
+    if not future_ok and first > today:
+        return f"a date after today ({today.isoformat()}): the record can only hold what has happened"
+    return None
 
 
 def _constraint_words(note: str) -> str:
@@ -344,7 +391,7 @@ def _value_problem(row: dict, rules: dict):
     if not _missing(rule.minimum) and value < rule.minimum:
         return "value", f"below the least a {row['unit']} figure can be ({rule.minimum:g})"
     if not _missing(rule.maximum) and value > rule.maximum:
-        return "value", f"above the most a {row['unit']} figure can be ({rule.maximum:g})"
+        return "value", f"above the most a {row['unit']} figure can be ({rule.maximum:,.0f}): a typo or a unit mix-up?"
     if rule.whole_number == "yes" and not value.is_integer():
         return "value", f"{row['unit']} are counted in whole numbers"
     return None

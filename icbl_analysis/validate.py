@@ -1,9 +1,11 @@
-"""Checking a data folder: one path for `icbl-review validate`, `annual`, `profiles` and the loaders.
+"""Checking a data folder: one path, one answer, for `icbl-review validate`, `annual`, `profiles` and the loaders.
 
 Files must be plain UTF-8 tables inside the folder; Frictionless checks each table against the data
-package (types, required cells, allowed values, keys, foreign keys); our own checks add metric units and
-places with did-you-mean hints, plausible values, and contradictions with the bundled data. A folder that
-passed is remembered by the hash of its files (and of this code), so it is not checked again.
+package (types, required cells, allowed values, keys, foreign keys); our own checks (schema.py, rules.py)
+add metric units and places with did-you-mean hints, dates that exist and have happened, places that can
+be parties, bounded magnitudes, and a researcher's rows against the data they join (`base`), exactly as
+`load_data` merges them. A folder that passed is remembered by a fingerprint of everything the checks read:
+its files, the data it joins, the bundled reference tables, the schema, this code and today's date.
 """
 
 from __future__ import annotations
@@ -11,36 +13,48 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
+import tempfile
+import time
 from datetime import date
 from difflib import get_close_matches
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from . import rules, schema
 from .countries import did_you_mean, lookup_name
 from .errors import DataError
 from .fingerprints import code_hash
+from .paths import BUNDLED_DATA_DIR, real
 from .paths import data_dir as resolve_data_dir
 from .read import check_header, merge, read_table
 from .schema import USER_TABLES
 
 
 def validate_folder(
-    folder: str | Path | None = None, partial: bool = False, merging: bool = True, records=None
+    folder: str | Path | None = None,
+    partial: bool = False,
+    merging: bool = True,
+    base: str | Path | None = None,
+    records=None,
 ) -> list[DataError]:
     """Every problem in every table of a data folder (an empty list when all is well). With partial=True
-    (a researcher's folder of extra rows) absent tables are fine, foreign keys may point at the bundled
-    tables, and (with `merging`, the default) a row contradicting a bundled one is a problem. `load_data` runs
-    the same checks, so what passes here passes a review. `records`: a campaign records workbook kept in the
-    folder and passed as such (it is read by records.py, not refused as a stray spreadsheet)."""
+    (a researcher's folder of extra rows) absent tables are fine, foreign keys may point at the tables of
+    `base` (default: the bundled data), and (with `merging`, the default) a row contradicting one of `base`
+    is a problem, as `load_data(base, folder)` would find. What passes here passes a review. `records`: a
+    campaign records workbook kept in the folder and passed as such (records.py reads it; it is not refused
+    as a stray spreadsheet)."""
     root = resolve_data_dir(folder)
+    joined = resolve_data_dir(base) if partial and merging else None
     if not root.is_dir():
         return [DataError("the data folder does not exist, or is not a folder", file=str(root))]
-    key = _folder_key(root, partial, merging, records)
+    passed = real(records) if records else None
+    key = _key("folder", partial, merging, _fingerprint(root), _fingerprint(joined) if joined else "", passed or "")
     if _known_valid(key):  # these very files passed these very checks before
         return []
-    problems = _stray_files(root, partial, records)
+    problems = _stray_files(root, passed)
     present = []
     allowed = USER_TABLES if partial else schema.table_names()
     for res in schema.descriptor()["resources"]:
@@ -65,78 +79,81 @@ def validate_folder(
         problems.append(DataError(f"no table of the data package here; a researcher's folder holds some of: "
                                   f"{', '.join(USER_TABLES)}", file=str(root)))  # fmt: skip
     # a table whose file and every file its checks read are as when it last passed is not checked again
-    table_keys = {name: _table_key(root, name, partial, merging) for name in present}
+    table_keys = {name: _table_key(root, name, partial, merging, joined) for name in present}
     todo = [name for name in present if not _known_valid(table_keys[name])]
-    found = _in_our_words(schema.frictionless_problems(root, todo)) if todo else []
+    found = _in_our_words(schema.frictionless_problems(root, todo, joined or BUNDLED_DATA_DIR)) if todo else []
     problems += found
     broken = {str(p.file) for p in found}
     for name in [n for n in todo if str(root / schema.resource(n)["path"]) not in broken]:
-        mine = _content_problems(name, root, partial, partial and merging)
+        mine = _content_problems(name, root, partial, joined)
         problems += mine
-        if not mine and str(root / schema.resource(name)["path"]) not in broken:
+        if not mine:
             _remember_valid(table_keys[name])
     if not problems:
         _remember_valid(key)
     return problems
 
 
-def _table_key(root: Path, name: str, partial: bool, merging: bool) -> str:
-    """The fingerprint of one table's checks: its file, the tables its foreign keys point at, the catalogues
-    its values are checked against, the bundled table it must not contradict, the schema and this code."""
-    bundled = resolve_data_dir(None)
-    inputs = {name} | {fk["reference"]["resource"] for fk in schema.resource(name)["schema"].get("foreignKeys", [])}
-    if name in ("monitor_facts", "researcher_indicators"):
-        inputs |= {"metrics", "units", "indicators"}
-    digest = hashlib.sha256(f"{name}|{partial}|{merging}|{code_hash()}".encode())
-    digest.update(repr(schema.descriptor()).encode())
-    for table in sorted(inputs):
-        relative = schema.resource(table)["path"]
-        for folder in (root, bundled) if partial else (root,):
-            path = folder / relative
-            digest.update(f"{folder == root}:{relative}:".encode())
-            digest.update(path.read_bytes() if path.is_file() else b"absent")
-    return "table-" + digest.hexdigest()
+def validate_rows(name: str, rows: list[dict], file: str, base: str | Path | None = None) -> list[DataError]:
+    """A researcher's rows of one table that come from elsewhere than a CSV file (a workbook's sheet), checked
+    by the same path as a folder; each problem names `file` and the row's own `_line` (else its position + 1).
+    `rows` are dicts of the table's columns, cells as text or numbers; absent and empty cells are gaps."""
+    columns = [f["name"] for f in schema.fields(name)]
+    lines = [int(r.get("_line", i + 2)) for i, r in enumerate(rows)]
+    with tempfile.TemporaryDirectory(prefix="icbl-rows-") as tmp:
+        path = Path(tmp) / schema.resource(name)["path"]
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+        found = validate_folder(tmp, partial=True, base=base)
+    out = []
+    for p in found:
+        row = lines[p.row - 2] if isinstance(p.row, int) and 2 <= p.row < len(lines) + 2 else p.row
+        out.append(DataError(p.reason, file=file, row=row, column=p.column, value=p.value))
+    return out
 
 
-SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".tsv", ".txt")
+def _cell(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
-def _stray_files(root: Path, partial: bool, records=None) -> list[DataError]:
-    """CSV files no table of the package is called: a misspelt name would otherwise be ignored."""
-    known = {r["path"] for r in schema.descriptor()["resources"]}
-    problems = []
-    passed = Path(records).expanduser().resolve() if records else None
-    for path in sorted(p for p in root.iterdir() if p.suffix.lower() in SPREADSHEETS and p.resolve() != passed):
-        close = get_close_matches(path.stem + ".csv", sorted(known), n=1, cutoff=0.6)
-        if close:
-            problems.append(DataError(f"a spreadsheet, which is not read: save it as 'CSV UTF-8' named {close[0]} "
-                                      "(a campaign records workbook is passed as --records FILE)",
-                                      file=str(path)))  # fmt: skip
-    for path in sorted(root.glob("*.csv")):
-        if path.name in known:
-            continue
-        close = get_close_matches(path.name, sorted(known), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else f"; the tables are: {', '.join(sorted(known))}"
-        problems.append(DataError(f"not a table of the data package{hint}", file=str(path)))
-    return problems
+def ensure_valid(folder: Path, partial: bool = False, merging: bool = True, base=None, records=None) -> None:
+    """Refuse a folder with problems: one message naming the first, and how many more there are."""
+    problems = validate_folder(folder, partial, merging, base, records)
+    if problems:
+        more = f" (and {len(problems) - 1} more: run `icbl-review validate`)" if len(problems) > 1 else ""
+        raise DataError(f"{problems[0]}{more}")
 
 
-def _content_problems(name: str, root: Path, partial: bool, merging: bool) -> list[DataError]:
-    """Our own checks of one table that Frictionless found sound: metrics, plausibility, contradictions."""
+def _content_problems(name: str, root: Path, partial: bool, joined: Path | None) -> list[DataError]:
+    """Our own checks of one table that Frictionless found sound: metrics, plausibility, dates, places, and
+    (for a researcher's rows) contradictions with the data they join."""
     problems: list[DataError] = []
     try:
         frame = read_table(name, root)
+        indicators = read_table("indicators", None)
         if name == "monitor_facts":
-            schema.check_metrics(frame, _metrics_for(root, partial), problems)
+            schema.check_metrics(frame, _metrics_for(root, partial, joined), problems)
         if name == "researcher_indicators":  # first: a wrong unit or indicator explains what follows from it
-            schema.check_researcher(frame, read_table("indicators", None), problems, date.today().year)
+            schema.check_researcher(frame, indicators, problems, date.today().year)
         if name in ("monitor_facts", "researcher_indicators"):
-            schema.check_plausible(name, frame, read_table("units", None), problems, date.today().year)
-        if merging and name in USER_TABLES and name != "metrics":
-            merge(read_table(name, None), frame, schema.resource(name))
+            schema.check_plausible(name, frame, _units(), problems, date.today().year)
+        rules.check_table(name, frame, problems, date.today(), _units())
+        if joined is not None and name in USER_TABLES and not problems:
+            base = joined / schema.resource(name)["path"]
+            merge(read_table(name, joined) if base.exists() else frame.iloc[0:0], frame, schema.resource(name))
     except DataError as exc:
         problems.append(exc)
     return problems
+
+
+def _units() -> pd.DataFrame:
+    return read_table("units", None)
 
 
 def _header(path: Path) -> list[str]:
@@ -145,6 +162,36 @@ def _header(path: Path) -> list[str]:
     if not header:
         raise DataError("the file is empty (no header line)", file=str(path))
     return [h.strip() for h in header]
+
+
+SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".tsv", ".txt")
+LOCK_FILES = ("~$", ".~lock.")  # Excel's and LibreOffice's marks that a file is open: not data
+
+
+def _stray_files(root: Path, passed: Path | None = None) -> list[DataError]:
+    """Files no table of the package is called: a misspelt name, a name in other capitals, a spreadsheet
+    that was not saved as CSV. Each would otherwise be ignored without a word."""
+    known = {r["path"] for r in schema.descriptor()["resources"]}
+    by_lower = {k.lower(): k for k in known}
+    problems = []
+    for path in sorted(root.iterdir()):
+        name, suffix = path.name, path.suffix.lower()
+        if name in known or name.startswith(LOCK_FILES) or (passed is not None and real(path) == passed):
+            continue
+        if suffix in SPREADSHEETS:
+            close = get_close_matches(path.stem + ".csv", sorted(known), n=1, cutoff=0.6)
+            if close:
+                problems.append(DataError(f"a spreadsheet, which is not read: save it as 'CSV UTF-8' named "
+                                          f"{close[0]} (a campaign records workbook is passed as --records FILE)",
+                                          file=str(path)))  # fmt: skip
+        elif suffix == ".csv" and name.lower() in by_lower:
+            problems.append(DataError(f"tables are read by their exact names: rename it {by_lower[name.lower()]}",
+                                      file=str(path)))  # fmt: skip
+        elif suffix == ".csv":
+            close = get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else f"; the tables are: {', '.join(sorted(known))}"
+            problems.append(DataError(f"not a table of the data package{hint}", file=str(path)))
+    return problems
 
 
 COUNTRY_COLUMNS = {"iso3", "place"}
@@ -174,28 +221,81 @@ def _in_our_words(problems: list[DataError]) -> list[DataError]:
     return out
 
 
-def _metrics_for(root: Path, partial: bool) -> pd.DataFrame:
-    bundled = read_table("metrics", None)
+def _metrics_for(root: Path, partial: bool, joined: Path | None) -> pd.DataFrame:
+    """The metrics a folder's figures may use: its own metrics.csv, with (for a researcher's folder) those of
+    the data it joins."""
+    reference = read_table("metrics", joined) if joined and (joined / "metrics.csv").exists() else read_table(
+        "metrics", None
+    )  # fmt: skip
     own = root / schema.resource("metrics")["path"]
     if own.exists() and root != resolve_data_dir(None):
         mine = read_table("metrics", root)
-        return mine if not partial else pd.concat([bundled, mine], ignore_index=True)
-    return bundled
+        return mine if not partial else pd.concat([reference, mine], ignore_index=True)
+    return reference
 
 
-def _folder_key(root: Path, partial: bool, merging: bool = True, records=None) -> str:
-    passed = str(Path(records).expanduser().resolve()) if records else ""
-    digest = hashlib.sha256(f"{partial}|{merging}|{code_hash()}|{passed}".encode())
-    digest.update(schema.descriptor().__repr__().encode())
-    for path in sorted(root.glob("*.csv")):
-        digest.update(path.name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"unreadable")  # the checks below say what is wrong with it
-    for path in sorted(p for p in (root.iterdir() if root.is_dir() else []) if p.suffix.lower() in SPREADSHEETS):
-        digest.update(f"spreadsheet:{path.name}".encode())  # a spreadsheet left beside the tables is refused
+# ---- what a remembered result is keyed by --------------------------------------------------------------
+
+
+def _key(kind: str, *parts) -> str:
+    """A check's fingerprint: its own parts, the bundled reference tables, the schema, this code, today."""
+    digest = hashlib.sha256(f"{kind}|{code_hash()}|{date.today().isoformat()}".encode())
+    digest.update(repr(schema.descriptor()).encode())
+    digest.update(_fingerprint(BUNDLED_DATA_DIR).encode())
+    for part in parts:
+        digest.update(f"|{part}".encode())
+    return f"{kind}-{digest.hexdigest()}"
+
+
+def _fingerprint(folder: Path | None) -> str:
+    """Every entry of a folder by name and kind, and every CSV file's content: an added spreadsheet, a renamed
+    file or a changed cell makes another fingerprint. Never opens anything but a regular file (a named pipe
+    would block)."""
+    if folder is None:
+        return ""
+    digest = hashlib.sha256(str(folder).encode())
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return "unreadable"
+    for path in entries:
+        digest.update(f"|{path.name}:{_file_digest(path)}".encode())
     return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        info = path.stat()
+    except (OSError, RuntimeError):
+        return "unreadable"
+    if not stat.S_ISREG(info.st_mode):
+        return f"mode-{stat.S_IFMT(info.st_mode)}"
+    if path.suffix.lower() not in (".csv", ".json"):
+        return f"file-{info.st_size}"
+    return _content_digest(str(real(path)), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+@lru_cache(maxsize=512)
+def _content_digest(path: str, mtime_ns: int, size: int, inode: int) -> str:
+    """A file's hash, remembered while it keeps its modification time, size and inode."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _table_key(root: Path, name: str, partial: bool, merging: bool, joined: Path | None) -> str:
+    """The fingerprint of one table's checks: its file, the tables its foreign keys point at (here or in the
+    data it joins), the table of the joined data its rows must not contradict."""
+    inputs = {name} | {fk["reference"]["resource"] for fk in schema.resource(name)["schema"].get("foreignKeys", [])}
+    if name in ("monitor_facts", "researcher_indicators"):
+        inputs |= {"metrics", "units", "indicators"}
+    parts = [name, partial, merging]
+    for table in sorted(inputs):
+        relative = schema.resource(table)["path"]
+        for folder in (root, joined) if joined else (root,):
+            parts.append(f"{folder == root}:{relative}:{_file_digest(folder / relative)}")
+    return _key("table", *parts)
 
 
 _VALID: set[str] = set()
@@ -207,6 +307,11 @@ def _remember_valid(key: str) -> None:
     try:
         _CACHE_DIR.mkdir(parents=True, exist_ok=True)
         (_CACHE_DIR / key).touch()
+        if len(_VALID) == 1:  # once a process: forget what passed more than a week ago (keys hold the day)
+            week_ago = time.time() - 7 * 86400
+            for old in _CACHE_DIR.iterdir():
+                if old.stat().st_mtime < week_ago:
+                    old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home only costs the next load a second check
 
@@ -216,13 +321,3 @@ def _known_valid(key: str) -> bool:
         _VALID.add(key)
         return True
     return False
-
-
-def ensure_valid(folder: Path, partial: bool = False, merging: bool = True, records=None) -> None:
-    """Refuse a folder with problems: one message naming the first, and how many more there are."""
-    if _known_valid(_folder_key(folder, partial, merging, records)):
-        return
-    problems = validate_folder(folder, partial, merging, records)
-    if problems:
-        more = f" (and {len(problems) - 1} more: run `icbl-review validate`)" if len(problems) > 1 else ""
-        raise DataError(f"{problems[0]}{more}")

@@ -9,19 +9,22 @@ refused run writes nothing.
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from icbl_analysis import cli
+from icbl_analysis.paths import REPO_DIR
 
 FACTS = "metric,period,place,value,unit,qualifier,edition,as_of,source_url,quote,note\n"
 OK = "https://example.org/source"
 
 
 def fact(metric="casualties_total", period="2015", place="WLD", value="5000", unit="casualties", qualifier="",
-         edition="LM2016", url=OK, quote="a quote") -> str:  # fmt: skip
-    return f"{metric},{period},{place},{value},{unit},{qualifier},{edition},,{url},{quote},\n"
+         edition="LM2016", url=OK, quote="a quote", as_of="", note="") -> str:  # fmt: skip
+    return f"{metric},{period},{place},{value},{unit},{qualifier},{edition},{as_of},{url},{quote},{note}\n"
 
 
 EVENTS = "iso3,state,treaty,event,instrument,date,quoted_entry_into_force,source_url,quote,note\n"
@@ -32,7 +35,17 @@ RESEARCHER = "indicator_id,year,value,unit,source,note\n"
 METRICS = "metric,unit,places,meaning\n"
 USE = "edition,period,weapon,actor_type,place,actor,confirmed,source_url,quote,note\n"
 
-# (case, files of the researcher's folder {name: text or bytes}, expected exit code, words in the message)
+TODAY = date.today()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
+FIFO, FOLDER = "<a named pipe>", "<a folder>"  # not files: made by write_folder
+
+
+class Link(str):
+    """A symbolic link to this name, in the same folder."""
+
+
+# (case, files of the researcher's folder {name: text or bytes, FIFO, FOLDER or Link}, expected exit code,
+# words the message must hold: from round 3 on, the file, row, column and value exactly)
 FOLDER_CASES = [
     ("negative value", {"monitor_facts.csv": FACTS + fact(value="-5")}, 1, "must be at least 0"),
     ("NaN", {"monitor_facts.csv": FACTS + fact(value="nan")}, 1, "not a finite number"),
@@ -232,6 +245,83 @@ FOLDER_CASES = [
     ("edition in lower case", {"monitor_facts.csv": FACTS + fact(edition="lm2016")}, 1, "write an edition as LM2015"),
     ("UTF-16 export", {"monitor_facts.csv": (FACTS + fact()).encode("utf-16")}, 1, "UTF-16 text, not UTF-8"),
     ("misspelt country", {"monitor_facts.csv": FACTS + fact(place="Cambodja")}, 1, "did you mean Cambodia (KHM)?"),
+    # round 3 (issue 23): each names file, row, column and value exactly
+    ("the World joins a treaty", {"treaty_events.csv": EVENTS + "WLD,World,MBT,deposit,accession,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'WLD': WLD is the world as a whole in data/countries.csv: only a state can join a treaty"),
+    ("the European Union joins a treaty", {"treaty_events.csv": EVENTS + "EUU,European Union,CCM,deposit,accession,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'EUU': EUU is an organisation in data/countries.csv: only a state can join a treaty"),
+    ("Gibraltar joins a treaty", {"treaty_events.csv": EVENTS + "GIB,Gibraltar,MBT,deposit,accession,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv: only a state can join a treaty"),
+    ("a name of a place that cannot join", {"treaty_events.csv": EVENTS + "European Union,European Union,MBT,signature,,2013-05-01,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'iso3', value 'EUU': EUU is an organisation in data/countries.csv"),
+    ("the European Union clears mines", {"clearance_events.csv": CLEARANCE + "EUU,European Union,MBT,completion_declared,2015-06-01,,,https://x.org,q,\n"}, 1,
+     "mine/clearance_events.csv, row 2, column 'iso3', value 'EUU': EUU is an organisation in data/countries.csv: only a state can be party"),
+    ("the World destroys a stockpile", {"stockpile_events.csv": STOCKPILE + "WLD,World,MBT,destruction_completed,2015,,,,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'iso3', value 'WLD': WLD is the world as a whole in data/countries.csv"),
+    ("Gibraltar retains mines", {"retained_mines.csv": RETAINED + "GIB,Gibraltar,2015,10,,,https://x.org,q,\n"}, 1,
+     "mine/retained_mines.csv, row 2, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv"),
+    ("use reported in the World", {"use_reports.csv": USE + "LM2016,2015-2016,apm,government,WLD,World,confirmed,https://x.org,q,\n"}, 1,
+     "mine/use_reports.csv, row 2, column 'place', value 'WLD': WLD is the world as a whole in data/countries.csv: use happens in a state or an area"),
+    ("30 February", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2015-02-30,2020-01-01,,https://x.org,q,\n"}, 1,
+     "mine/clearance_events.csv, row 2, column 'date', value '2015-02-30': no such day: February 2015 has 28 days"),
+    ("month 13", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2015-13,2020-01-01,,https://x.org,q,\n"}, 1,
+     "mine/clearance_events.csv, row 2, column 'date', value '2015-13': no such month"),
+    ("29 February of a common year as a deadline", {"stockpile_events.csv": STOCKPILE + "GRC,Greece,MBT,extension_granted,2013,,,2015-02-29,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'deadline', value '2015-02-29': no such day: February 2015 has 28 days"),
+    ("a figure as of 30 February", {"monitor_facts.csv": FACTS + fact(period="2014", edition="", as_of="2015-02-30", place="KHM", value="3")}, 1,
+     "mine/monitor_facts.csv, row 2, column 'as_of', value '2015-02-30': no such day"),
+    ("a deposit on 30 February", {"treaty_events.csv": EVENTS + "USA,United States,CCM,deposit,ratification,2015-02-30,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'date', value '2015-02-30': no such day: February 2015 has 28 days"),
+    ("a deposit tomorrow", {"treaty_events.csv": EVENTS + f"USA,United States,CCM,deposit,ratification,{TOMORROW},,https://x.org,q,\n"}, 1,
+     f"mine/treaty_events.csv, row 2, column 'date', value '{TOMORROW}': a date after today"),
+    ("a deposit in 2031", {"treaty_events.csv": EVENTS + "USA,United States,CCM,deposit,ratification,2031-12-31,,https://x.org,q,\n"}, 1,
+     "mine/treaty_events.csv, row 2, column 'date', value '2031-12-31': a date after today"),
+    ("a completion declared next year", {"clearance_events.csv": CLEARANCE + f"KHM,Cambodia,MBT,completion_declared,{TODAY.year + 1},,,https://x.org,q,\n"}, 1,
+     f"mine/clearance_events.csv, row 2, column 'date', value '{TODAY.year + 1}': a date after today"),
+    ("a figure as of tomorrow", {"monitor_facts.csv": FACTS + fact(period="2014", edition="", as_of=TOMORROW, place="KHM", value="3")}, 1,
+     f"mine/monitor_facts.csv, row 2, column 'as_of', value '{TOMORROW}': a date after today"),
+    ("visits counted for next year", {"researcher_indicators.csv": RESEARCHER + f"G4.I03,{TODAY.year + 1},100,visits,web,\n"}, 1,
+     f"mine/researcher_indicators.csv, row 2, column 'year', value {TODAY.year + 1}: "
+     + (f"a year must lie between 1997 and {TODAY.year}" if TODAY.year < 2030 else "must be at most 2030")),
+    ("mines retained as reported by an edition to come", {"retained_mines.csv": RETAINED + "KHM,Cambodia,2015,10,,LM2099,https://x.org,q,\n"}, 1,
+     "mine/retained_mines.csv, row 2, column 'edition', value 'LM2099': no such edition"),
+    ("use reported for a period to come", {"use_reports.csv": USE + "LM2016,2015-2099,apm,government,SYR,Syria,confirmed,https://x.org,q,\n"}, 1,
+     "mine/use_reports.csv, row 2, column 'period', value '2015-2099': a period must lie between 1997 and"),
+    ("1e30 casualties in one country", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="1e30")}, 1,
+     "mine/monitor_facts.csv, row 2, column 'value', value 1e+30: above the most a casualties figure can be (1,000,000)"),
+    ("1e30 website visits", {"researcher_indicators.csv": RESEARCHER + "G4.I03,2012,1e30,visits,web,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'value', value 1e+30: above the most a visits figure can be (10,000,000,000)"),
+    ("visits given in percent", {"researcher_indicators.csv": RESEARCHER + "G4.I03,2012,40,percent,web,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'unit', value 'percent': G4.I03 is counted in visits"),
+    ("a yes or no answered 7", {"researcher_indicators.csv": RESEARCHER + "G4.I04,2012,7,yes_no,finance,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'value', value 7: above the most a yes_no figure can be (1)"),
+    ("US$ thousands past a hundred billion", {"researcher_indicators.csv": RESEARCHER + "G4.I13,2012,1e12,USD_thousand,finance,\n"}, 1,
+     "mine/researcher_indicators.csv, row 2, column 'value', value 1000000000000: above the most a USD_thousand figure can be (100,000,000)"),
+    ("a stockpile of 10^12 mines", {"stockpile_events.csv": STOCKPILE + "GRC,Greece,MBT,remaining_stockpile,2015,1000000000000,mines,,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'quantity', value 1000000000000: above the most a mines figure can be (1,000,000,000)"),
+    ("a stockpile of 10^30 mines", {"stockpile_events.csv": STOCKPILE + "GRC,Greece,MBT,remaining_stockpile,2015," + "1" + "0" * 30 + ",mines,,https://x.org,q,\n"}, 1,
+     "mine/stockpile_events.csv, row 2, column 'quantity', value '1" + "0" * 30 + "': a whole number too large for any count"),
+    ("99 billion mines retained", {"retained_mines.csv": RETAINED + "KHM,Cambodia,2015,99000000000,,,https://x.org,q,\n"}, 1,
+     "mine/retained_mines.csv, row 2, column 'quantity', value 99000000000: above the most a mines figure can be"),
+    ("one figure, two sources, 5 and 500", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5", url="https://x.org/a") + fact(place="KHM", period="2025", edition="LM2026", value="500", url="https://x.org/b")}, 1,
+     "mine/monitor_facts.csv, row 3, column 'value', value 500: row 2 gives 5 for the same figure (casualties_total, 2025, KHM, LM2026) from another source"),
+    ("one stock, two sources", {"retained_mines.csv": RETAINED + "KHM,Cambodia,2025,10,,LM2026,https://x.org/a,q,\nKHM,Cambodia,2025,100,,LM2026,https://x.org/b,q,\n"}, 1,
+     "mine/retained_mines.csv, row 3, column 'quantity', value 100: row 2 gives 10 for the same figure (KHM, 2025, LM2026)"),
+    ("a bundled metric redefined", {"metrics.csv": METRICS + "casualties_total,km2,world,redefined\n"}, 1,
+     "mine/metrics.csv, row 2, column 'unit', value 'km2': contradicts the bundled data, which has casualties for metric=casualties_total"),
+    ("a table named in capitals", {"monitor_facts.CSV": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5")}, 1,
+     "mine/monitor_facts.CSV: tables are read by their exact names: rename it monitor_facts.csv"),
+    ("a table named in mixed case", {"Treaty_Events.csv": EVENTS}, 1, "mine/Treaty_Events.csv: tables are read by their exact names: rename it treaty_events.csv"),
+    ("a named pipe", {"monitor_facts.csv": FIFO}, 1, "mine/monitor_facts.csv: not a regular file"),
+    ("a folder named like a table", {"monitor_facts.csv": FOLDER}, 1, "mine/monitor_facts.csv: not a regular file"),
+    ("a symlink loop", {"monitor_facts.csv": Link("monitor_facts.csv")}, 1, "mine/monitor_facts.csv: a link that leads back to itself (a symlink loop)"),
+    ("two links in a loop", {"monitor_facts.csv": Link("treaty_events.csv"), "treaty_events.csv": Link("monitor_facts.csv")}, 1,
+     "mine/treaty_events.csv: a link that leads back to itself (a symlink loop)"),
+    ("a tab in a web address", {"monitor_facts.csv": FACTS + fact(url="https://example.org/<img\tsrc=x\tonerror=alert(1)>", place="KHM", period="2025", edition="LM2026")}, 1,
+     "row 2, column 'source_url', value 'https://example.org/<img\\tsrc=x\\tonerror=alert(1)>': a web address cannot hold spaces"),
+    ("a web address over three lines", {"monitor_facts.csv": FACTS + fact(url='"https://example.org/a\n# Heading\n1. item"', place="KHM", period="2025", edition="LM2026")}, 1,
+     "row 2, column 'source_url', value 'https://example.org/a\\n# Heading\\n1. item': a web address cannot hold"),
+
 ]
 ACCEPTED = [
     ("a UTF-8 byte-order mark", {"monitor_facts.csv": "\ufeff" + FACTS + fact(period="2025", edition="LM2026", value="7")}),
@@ -240,6 +330,15 @@ ACCEPTED = [
     ("a new metric of one's own", {"metrics.csv": METRICS + "va_people_reached,casualties,country,People reached\n",
                                    "monitor_facts.csv": FACTS + fact("va_people_reached", place="KHM", value="120")}),
     ("a name with a typographic apostrophe", {"monitor_facts.csv": FACTS + fact("casualties_total", place="Côte d’Ivoire", period="2025", edition="LM2026", value="3")}),
+    # round 3 (issue 23)
+    ("Excel's lock file beside the table", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5"), "~$monitor_facts.xlsx": b"lock"}),
+    ("two sources' values, each with a note", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5", url="https://x.org/a", note="press release; the report says 500")
+                                               + fact(place="KHM", period="2025", edition="LM2026", value="500", url="https://x.org/b", note="the report; the press release says 5")}),
+    ("a month without a day", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,residual_contamination_reported,2015-02,,,https://x.org,q,\n"}),
+    ("29 February of a leap year", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,residual_contamination_reported,2016-02-29,,,https://x.org,q,\n"}),
+    ("a deadline after today", {"clearance_events.csv": CLEARANCE + "KHM,Cambodia,MBT,extension_granted,2025-11-30,2099-12-31,,https://x.org,q,\n"}),
+    ("a state joins today", {"treaty_events.csv": EVENTS + f"USA,United States,CCM,deposit,ratification,{TODAY.isoformat()},,https://x.org,q,\n"}),
+    ("a quote over three lines with markup", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5", quote='"line one\n# Heading\n1. <img\tsrc=x\tonerror=alert(1)>"')}),
 ]  # fmt: skip
 
 
@@ -247,7 +346,15 @@ def write_folder(root: Path, files: dict) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         path = root / name
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Link):
+            path.symlink_to(content)
+        elif content is FIFO:
+            os.mkfifo(path)
+        elif content is FOLDER:
+            path.mkdir()
+        else:
+            path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return root
 
 
@@ -326,16 +433,53 @@ PARAMETER_CASES = [
     (["states-parties", "--treaty", "XYZ", "--on", "2015-12-31"], 2, "invalid choice"),
     (["reconcile", "--data", "/nonexistent/folder"], 2, "does not exist"),
     (["validate", "--partial", "{file}"], 1, "not a folder"),
+    # round 3 (issue 23): folders that are not ours, places that are not states, days that do not exist
+    (["annual", "--out", ""], 2, "argument --out: an empty name (an unset variable in a script?)"),
+    (["annual", "--out", " "], 2, "argument --out: an empty name"),
+    (["annual", "--out", "/"], 2, "option --out, value '/': a run writes a folder per year into the outputs folder"),
+    (["annual", "--out", "~"], 2, "option --out, value '{home}': a run writes a folder per year"),
+    (["annual", "--out", "{repo}"], 2, "option --out, value '{repo}': a run writes a folder per year"),
+    (["annual", "--out", "{repo}/data"], 2, "option --out, value '{repo}/data': inside the suite's own data/ folder"),
+    (["annual", "--out", "{repo}/icbl_analysis/x"], 2, "inside the suite's own icbl_analysis/ folder"),
+    (["annual", "--data", ""], 2, "argument --data: an empty name"),
+    (["annual", "--user-data", ""], 2, "argument --user-data: an empty name"),
+    (["profiles", "--countries", "KHM", "--out", ""], 2, "argument --out: an empty name"),
+    (["profiles", "--countries", "KHM", "--out", "/"], 2, "option --out, value '/': a run writes a folder per year"),
+    (["profiles", "--countries", "World"], 2, "option --countries, value 'World': WLD is the world as a whole in data/countries.csv"),
+    (["profiles", "--countries", "EUU"], 2, "option --countries, value 'EUU': EUU is an organisation"),
+    (["profiles", "--countries", "KHM,Gibraltar"], 2, "option --countries, value 'Gibraltar': GIB is a territory"),
+    (["diff", "--out", "/"], 2, "option --out, value '/': a run writes a folder per year"),
+    (["diff", "--out", ""], 2, "argument --out: an empty name"),
+    (["coverage", "--csv", ""], 2, "argument --csv: an empty name"),
+    (["templates", ""], 2, "argument folder: an empty name"),
+    (["validate", ""], 2, "argument folder: an empty name"),
+    (["validate", "--partial", "{file}", "--data", ""], 2, "argument --data: an empty name"),
+    (["reconcile", "--user-data", ""], 2, "argument --user-data: an empty name"),
+    (["annual", "--out", "{loop}"], 2, "option --out, value '{loop}': a link that leads nowhere (or back to itself)"),
+    (["annual", "--data", "{loop}"], 2, "value '{loop}': the data folder does not exist"),
+    (["annual", "--user-data", "{loop}"], 2, "value '{loop}': the researcher's data folder does not exist"),
+    (["annual", "--records", "{loop}"], 2, "value '{loop}': no such file"),
+    (["diff", "--out", "{loop}"], 2, "option --out, value '{loop}': a link that leads nowhere"),
+    (["validate", "{loop}"], 1, "{loop}: the data folder does not exist, or is not a folder"),
+    (["validate", "--records", "{loop}"], 1, "option --records, value '{loop}': no such file"),
+    (["states-parties", "--on", "2015-02-30"], 2, "option --on, value '2015-02-30': no such day: February 2015 has 28 days"),
+    (["states-parties", "--on", "2015-13-01"], 2, "option --on, value '2015-13-01': no such month"),
+    (["states-parties", "--on", "2099-01-01"], 2, "option --on, value '2099-01-01': a date after today"),
 ]
 
 
 @pytest.mark.parametrize("argv, code, words", PARAMETER_CASES, ids=[" ".join(c[0]) for c in PARAMETER_CASES])
 def test_a_bad_parameter_gets_one_line(tmp_path, capsys, a_file, argv, code, words):
     out = tmp_path / "out"
-    argv = [a.replace("{file}", str(a_file)) for a in argv]
-    words = words.replace("{file}", str(a_file))
-    if argv[0] in ("annual", "profiles") and "--out" not in argv:
-        argv += ["--out", str(out), "--no-pdf", "--quiet"]
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)  # a link to itself
+    places = {"{file}": str(a_file), "{repo}": str(REPO_DIR), "{home}": str(Path.home().resolve()), "{loop}": str(loop)}
+    for key, value in places.items():
+        argv = [a.replace(key, value) for a in argv]
+        words = words.replace(key, value)
+    if argv[0] in ("annual", "profiles"):  # never a real run, whatever happens: one notebook, no PDFs
+        argv += (["--out", str(out)] if "--out" not in argv else []) + ["--no-pdf", "--quiet"]
+        argv += ["--notebooks", "goal4"] if argv[0] == "annual" and "--notebooks" not in argv else []
     try:
         got, text = run(argv, capsys)
     except SystemExit as exc:  # argparse refuses the type before main() runs
@@ -351,3 +495,398 @@ def test_an_unwritable_out_folder(tmp_path, capsys):
     locked.mkdir(mode=0o500)
     code, text = run(["annual", "--out", locked / "x", "--no-pdf", "--quiet"], capsys)
     assert code == 2 and "cannot write there" in text
+
+
+# ---- outputs folders that are not ours (round 3) --------------------------------------------------------------
+
+# (case, what the outputs folder holds before the run, the command, the words of the refusal)
+OUTPUT_REFUSALS = [
+    ("a researcher's own 2015 folder", {"2015/notes.txt": "my notes"}, ["annual"],
+     "out/2015: is not a folder this suite made (it has no .icbl-review.json); a run would replace it"),
+    ("a researcher's folder named as the partial run", {"2015-goal4/notes.txt": "mine"}, ["annual", "--notebooks", "goal4"],
+     "out/2015-goal4: is not a folder this suite made"),
+    ("a file named as the review", {"2015": "a file"}, ["annual"], "out/2015: is not a folder this suite made"),
+    ("a link named as the review", {"2015": Link("elsewhere")}, ["annual"], "out/2015: is not a folder this suite made"),
+    ("a researcher's own profiles folder", {"profiles-2015-KHM/notes.txt": "mine"}, ["profiles", "--countries", "KHM"],
+     "out/profiles-2015-KHM: is not a folder this suite made"),
+    ("a file where the archive goes", {"archive": "a file"}, ["annual", "--notebooks", "goal4"],
+     "out/archive: is not a folder: earlier runs are kept in outputs/archive/"),
+]  # fmt: skip
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    """Every file, folder and link under `root` with its content (the lock file aside)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        key = str(path.relative_to(root))
+        if path.name == ".icbl-review.lock":
+            continue
+        found[key] = f"-> {os.readlink(path)}" if path.is_symlink() else path.read_bytes() if path.is_file() else "dir"
+    return found
+
+
+@pytest.mark.parametrize("case, before, argv, words", OUTPUT_REFUSALS, ids=[c[0] for c in OUTPUT_REFUSALS])
+def test_a_folder_that_is_not_ours_is_never_replaced(tmp_path, capsys, case, before, argv, words):
+    out = write_folder(tmp_path / "out", before)
+    was = snapshot(out)
+    got, text = run([*argv, "--out", out, "--no-pdf", "--quiet"], capsys)
+    assert (got, words in text) == (2, True), text
+    assert snapshot(out) == was  # nothing moved, replaced or deleted; nothing half-written
+
+
+def marked(folder: Path, pid: int, kind: str = "staging", run_id: str = "") -> Path:
+    """A folder as a run of this suite leaves it (its marker), for a process `pid`."""
+    import json
+    import socket
+
+    folder.mkdir(parents=True)
+    info = {"made_by": "icbl-review", "run_id": run_id or folder.name.rsplit("-", 3)[-1], "kind": kind, "pid": pid,
+            "host": socket.gethostname()}  # fmt: skip
+    (folder / ".icbl-review.json").write_text(json.dumps(info), encoding="utf-8")
+    (folder / "index.html").write_text(f"a {kind} folder", encoding="utf-8")
+    return folder
+
+
+def a_dead_pid() -> int:
+    import psutil
+
+    return next(p for p in range(4_000_000, 3_000_000, -1) if not psutil.pid_exists(p))
+
+
+def test_a_partial_run_is_published_beside_the_full_review_and_leaves_what_is_not_ours(tmp_path, capsys):
+    out = tmp_path / "out"
+    marked(out / "2015", os.getpid(), "review", run_id="earlier")  # the full review published last week
+    write_folder(out, {".staging-x-1/notes.txt": "a researcher's", ".staging-2015-goal4-999999/notes.txt": "also"})
+    dead = a_dead_pid()
+    killed = marked(out / f".staging-2015-goal4-20260101T000000-{dead}-abcdef", dead)  # a run killed with -9
+    theirs = {k: v for k, v in snapshot(out).items() if not k.startswith(killed.name)}
+    got, text = run(["annual", "--notebooks", "goal4", "--out", out, "--no-pdf", "--quiet"], capsys)
+    assert got == 0, text
+    assert "open " + str(out / "2015-goal4" / "index.html") in text
+    after = snapshot(out)
+    assert {k: after.get(k) for k in theirs} == theirs  # the full review and the researcher's folders untouched
+    assert not killed.exists()  # the killed run's staging (marked, its process gone) is cleared
+    assert sorted(p.name for p in out.glob(".staging-*")) == [".staging-2015-goal4-999999", ".staging-x-1"]
+    assert (out / "2015-goal4" / ".icbl-review.json").exists() and not (out / "archive").exists()
+
+
+def test_three_runs_at_once_all_publish_one_after_another(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "icbl_analysis.cli", "annual", "--notebooks", "goal4", "--out", str(out),
+            "--no-pdf", "--quiet", "--jobs", "1"]  # fmt: skip
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    done = [(p.wait(timeout=600), *p.communicate()) for p in runs]
+    assert [code for code, _, _ in done] == [0, 0, 0], done
+    assert all("Traceback" not in err for _, _, err in done)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".icbl")) == ["2015-goal4", "archive"]
+    archived = sorted((out / "archive").iterdir())
+    assert len(archived) == 2 and all((p / ".icbl-review.json").exists() for p in archived)
+    assert not list(out.glob(".staging-*")) and not list(out.glob(".icbl-publishing*"))
+
+
+@pytest.fixture(scope="module")
+def published_goal4(tmp_path_factory) -> Path:
+    """A published run of goal 4 that the --only-changed cases copy and damage."""
+    out = tmp_path_factory.mktemp("published")
+    assert cli.main(["annual", "--notebooks", "goal4", "--out", str(out), "--no-pdf", "--quiet"]) == 0
+    return out
+
+
+def _damage_manifest(text: str):
+    def damage(run: Path) -> None:
+        (run / "manifest.json").write_text(text, encoding="utf-8")
+
+    return damage
+
+
+def _edit_manifest(change):
+    def damage(run: Path) -> None:
+        import json
+
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        change(manifest["notebooks"][0])
+        (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    return damage
+
+
+# (case, what is done to the published run, whether goal4's outputs may be reused after it)
+REUSE_CASES = [
+    ("nothing changed", lambda run: None, True),
+    ("a non-UTF-8 executed notebook", lambda run: (run / "notebooks" / "goal4.ipynb").write_bytes(b"\xff\xfe{not json"), False),
+    ("an executed notebook cut short", lambda run: (run / "notebooks" / "goal4.ipynb").write_bytes((run / "notebooks" / "goal4.ipynb").read_bytes()[:500]), False),
+    ("ratings.csv deleted", lambda run: (run / "goal4" / "ratings.csv").unlink(), False),
+    ("a chart's data edited", lambda run: (run / "goal4" / "charts" / "G4_I06.csv").write_text("year,value\n2015,1\n"), False),
+    ("the HTML report deleted", lambda run: (run / "goal4.html").unlink(), False),
+    ("a manifest that is not JSON", _damage_manifest("{not json"), False),
+    ("a manifest that is a list", _damage_manifest("[1, 2]"), False),
+    ("a manifest in Latin-1", lambda run: (run / "manifest.json").write_bytes(b'{"notebooks": "\xe9"}'), False),
+    ("a manifest entry of the wrong shape", _damage_manifest('{"review_year": 2015, "notebooks": [1, "goal4", null]}'), False),
+    ("an output named outside the run", _edit_manifest(lambda e: e["outputs"].update({"../../etc/passwd": "0" * 64})), False),
+    ("outputs of the wrong type", _edit_manifest(lambda e: e.update(outputs=["goal4.html"])), False),
+    ("tables read of the wrong type", _edit_manifest(lambda e: e.update(tables_read="goal4")), False),
+    ("a manifest from before output hashes", _edit_manifest(lambda e: e.pop("outputs")), False),
+]  # fmt: skip
+
+
+def reusable(out: Path) -> bool:
+    """Whether a rerun of goal 4 with the same inputs would reuse the published outputs (the runner's own test)."""
+    from icbl_analysis import run as runner
+    from icbl_analysis.fingerprints import data_hashes
+    from icbl_analysis.paths import data_dir
+
+    params = runner._base_params(2015, "first", data_dir(None), None) | {"baseline_year": 2011, "records": ""}
+    return "goal4" in runner._reusable(out / "2015-goal4", {"goal4": ("goal4", params)}, data_hashes(data_dir(None)))
+
+
+@pytest.mark.parametrize("case, damage, reused", REUSE_CASES, ids=[c[0] for c in REUSE_CASES])
+def test_only_changed_reuses_nothing_damaged(tmp_path, published_goal4, case, damage, reused):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(published_goal4, out, symlinks=True)
+    damage(out / "2015-goal4")
+    assert reusable(out) is reused
+
+
+@pytest.mark.parametrize("case, damage, reused", [REUSE_CASES[i] for i in (0, 1, 3, 7)], ids=[REUSE_CASES[i][0] for i in (0, 1, 3, 7)])
+def test_only_changed_reruns_what_is_damaged_and_publishes_it_whole(tmp_path, capsys, published_goal4, case, damage,
+                                                                    reused):  # fmt: skip
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(published_goal4, out, symlinks=True)
+    damage(out / "2015-goal4")
+    got, text = run(["annual", "--notebooks", "goal4", "--only-changed", "--out", out, "--no-pdf", "--quiet"], capsys)
+    assert got == 0, text
+    assert ("goal4        reused" in text) is reused, text
+    assert (out / "2015-goal4" / "goal4" / "ratings.csv").exists()
+    assert b"\xff" not in (out / "2015-goal4" / "notebooks" / "goal4.ipynb").read_bytes()
+    assert reusable(out)  # what was published is whole again, and recorded so
+
+
+# ---- text from data is text in every format (round 3) ---------------------------------------------------------
+
+HOSTILE = [
+    "a source cell\n# over three lines\n1. becomes a list",
+    "a heading underlined\n===",
+    "<img\tsrc=x\tonerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "+1",
+    "\t=1+1",
+    "US$5 (core) and US$10",
+    "$x$ and $$y$$",
+    "right-to-left \u202eexe.txt",
+    "zero\u200bwidth\u200cjoin\u200d\ufeffmarks\u2066",
+    "- a list item",
+    "* another",
+    "> a quote",
+    "`code` and ```fenced```",
+    "[a link](javascript:alert(1)) and <javascript:alert(1)>",
+    "**bold** _em_ ~~struck~~",
+    "| a | table |\n|---|---|",
+    "&amp; &lt;b&gt; \\*",
+]
+
+
+class Tags(__import__("html.parser").parser.HTMLParser):
+    """The tags and the text of an HTML fragment."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags, self.text = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def shown(text: str) -> str:
+    """What a reader should see of a cell: its characters, without the invisible ones."""
+    from icbl_analysis.present.words import clean
+
+    return clean(text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_shows_data_as_text(text):
+    from icbl_analysis.present.tables import styled
+    from icbl_analysis.present.words import esc
+    from icbl_analysis.publish import ENV
+
+    for page in (esc(text), ENV.from_string("{{ x }}").render(x=text)):
+        parsed = Tags(page)
+        assert parsed.tags == [] and "".join(parsed.text) == shown(text), page
+    table = Tags(styled(pd.DataFrame({"quote": [text]})).to_html())
+    assert {t for t, _ in table.tags} <= {"style", "table", "thead", "tr", "th", "tbody", "td"}
+    assert " ".join(shown(text).split()) in " ".join("".join(table.text).split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_shows_data_as_one_line_of_text(text):
+    from markdown_it import MarkdownIt
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from icbl_analysis.present.words import md
+
+    gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # GitHub's Markdown, without linkify
+    for render in (markdown2html_mistune, MarkdownIt("commonmark").render, gfm.render):
+        for place in (md(text), f"A finding\n{md(text)}", f"- {md(text)}"):  # alone, under a line, in a list
+            parsed = Tags(render(place))
+            assert {t for t, _ in parsed.tags} <= {"p", "ul", "li"}, (place, render(place))
+            assert " ".join(shown(text).split()) in " ".join("".join(parsed.text).split()), render(place)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_memo_link_stays_one_link(text):
+    from markdown_it import MarkdownIt
+
+    from icbl_analysis.present.memo import _md_link
+
+    parsed = Tags(MarkdownIt("commonmark").render(_md_link("https://example.org/" + text)))
+    assert [t for t, _ in parsed.tags] == ["p", "a"], parsed.tags
+    assert parsed.tags[1][1]["href"].startswith("https://example.org/")
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string"])
+def test_csv_cells_never_run_as_formulas(tmp_path, dtype):
+    import csv
+
+    from icbl_analysis.present.words import spreadsheet_safe
+
+    frame = pd.DataFrame({"note": pd.Series(HOSTILE, dtype=dtype), "value": range(len(HOSTILE))})
+    path = tmp_path / "out.csv"
+    spreadsheet_safe(frame).to_csv(path, index=False)
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    for row, text in zip(rows, HOSTILE, strict=True):
+        assert row["note"][:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+        assert row["note"].removeprefix("'") == shown(text)
+    assert [int(r["value"]) for r in rows] == list(range(len(HOSTILE)))  # numbers stay numbers
+    assert spreadsheet_safe(pd.DataFrame({"n": ["-5", "-2.5"]}))["n"].tolist() == ["-5", "-2.5"]  # plain numbers
+
+
+def test_hostile_text_in_a_researcher_folder_is_text_in_the_report_and_its_files(tmp_path, capsys):
+    import csv
+
+    source = '"' + "\n".join(HOSTILE[:4] + HOSTILE[9:12]).replace('"', "'") + '"'
+    rows = "".join(f"G4.I03,{year},{1000 + year},visits,{source},{source}\n" for year in range(2011, 2016))
+    folder = write_folder(tmp_path / "mine", {"researcher_indicators.csv": RESEARCHER + rows})
+    out = tmp_path / "out"
+    got, text = run(["annual", "--notebooks", "goal4", "--user-data", folder, "--out", out, "--no-pdf", "--quiet"],
+                    capsys)  # fmt: skip
+    assert got == 0, text
+    page = (out / "2015-goal4" / "goal4.html").read_text(encoding="utf-8")
+    body = page[page.index("<body") :]
+    assert "US$5 (core) and US$10" in body and "a source cell # over three lines 1. becomes a list" in body
+    tags = Tags(body).tags
+    assert not [t for t in tags if "onerror" in t[1] or t[1].get("src") == "x"] and "<script>alert" not in body
+    assert "\u202e" not in page and "\\(core\\)" not in page
+    assert "<h1" not in body.split("researcher")[-1]  # no heading made from the source cell
+    for path in (out / "2015-goal4").rglob("*.csv"):
+        for row in csv.reader(path.open(encoding="utf-8", newline="")):
+            for cell in row:
+                assert cell[:1] not in ("=", "+", "@", "\t", "\r") and not cell.startswith("-2+3"), (path, cell)
+
+
+# ---- one validation, one answer (round 3) ---------------------------------------------------------------------
+
+
+def test_validate_and_annual_give_one_answer_as_the_data_they_join_changes(tmp_path, capsys, data_copy):
+    mine = write_folder(tmp_path / "mine", {"monitor_facts.csv": FACTS + fact(place="KHM", period="2025", edition="LM2026", value="5")})  # fmt: skip
+    assert run(["validate", mine, "--partial", "--data", data_copy], capsys)[0] == 0  # remembered as valid
+    with (data_copy / "monitor_facts.csv").open("a", encoding="utf-8") as fh:  # the data it joins gains a row
+        fh.write(fact(place="KHM", period="2025", edition="LM2026", value="7", url="https://example.org/b"))
+    words = "mine/monitor_facts.csv, row 2, column 'value', value 5: contradicts the bundled data, which has 7"
+    code, text = run(["validate", mine, "--partial", "--data", data_copy], capsys)
+    assert (code, words in text) == (1, True), text
+    out = tmp_path / "out"
+    code, text = run(["annual", "--data", data_copy, "--user-data", mine, "--notebooks", "goal4", "--out", out,
+                      "--no-pdf", "--quiet"], capsys)  # fmt: skip
+    assert (code, words in text) == (2, True), text
+    assert not out.exists()
+
+
+def test_a_remembered_check_is_forgotten_when_the_bundled_tables_or_the_day_change(monkeypatch, data_copy):
+    from icbl_analysis import validate
+
+    monkeypatch.setattr(validate, "BUNDLED_DATA_DIR", data_copy)
+    first = validate._key("folder", "the same researcher's folder")
+    assert validate._key("folder", "the same researcher's folder") == first
+    (data_copy / "units.csv").write_text((data_copy / "units.csv").read_text() + "widgets,0,10,yes,widgets\n")
+    changed = validate._key("folder", "the same researcher's folder")
+    assert changed != first
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.fromordinal(date.today().toordinal() + 1)
+
+    monkeypatch.setattr(validate, "date", Tomorrow)
+    assert validate._key("folder", "the same researcher's folder") != changed
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "$\\frac{ unclosed maths $"])
+def test_a_chart_shows_data_as_text(tmp_path, text):
+    import matplotlib.pyplot as plt
+
+    from icbl_analysis.present.charts import footer
+
+    fig = plt.figure()
+    footer(fig, text)
+    fig.savefig(tmp_path / "chart.png")  # bad maths would fail to draw here
+    shown_text = fig.texts[0].get_text()
+    plt.close(fig)
+    assert shown_text.replace("\\$", "$") == "Source: " + " ".join(shown(text).split()) and "\u202e" not in shown_text
+
+
+def test_rows_from_elsewhere_are_checked_by_the_same_path():
+    """A workbook's rows (not a CSV file) go through the same checks, named by the workbook and its rows."""
+    from icbl_analysis.validate import validate_rows
+
+    good = {"metric": "casualties_total", "period": "2025", "place": "KHM", "value": 5, "unit": "casualties",
+            "edition": "LM2026", "source_url": OK, "quote": "a quote", "_line": 4}  # fmt: skip
+    assert validate_rows("monitor_facts", [good], file="records.xlsx, sheet Figures") == []
+    bad = [good, dict(good, place="WLD", metric="casualties_total", value=1e30, _line=9), dict(good, place="GIB", _line=12)]
+    events = [{"iso3": "GIB", "state": "Gibraltar", "treaty": "MBT", "event": "deposit", "date": "2013-05-01",
+               "source_url": OK, "quote": "q", "_line": 3}]  # fmt: skip
+    found = [str(p) for p in validate_rows("monitor_facts", bad, file="records.xlsx, sheet Figures")]
+    found += [str(p) for p in validate_rows("treaty_events", events, file="records.xlsx, sheet Treaties")]
+    assert found == [
+        "records.xlsx, sheet Figures, row 9, column 'value', value 1e+30: above the most a casualties figure can be "
+        "(1,000,000): a typo or a unit mix-up?",
+        "records.xlsx, sheet Treaties, row 3, column 'iso3', value 'GIB': GIB is a territory in data/countries.csv: "
+        "only a state can join a treaty",
+    ]
+
+
+# a full data folder (--data): the same rules hold in every table, the reference tables included
+FULL_FOLDER_CASES = [
+    ("a meeting that starts on 30 February", "meetings.csv", "2011-11-28,2011-12-02", "2011-02-30,2011-12-02",
+     "meetings.csv, row 2, column 'start', value '2011-02-30': no such day: February 2011 has 28 days"),
+    ("a published count as of a month to come", "published_counts.csv", "states_parties,MBT,2011-09,", f"states_parties,MBT,{TODAY.year + 1}-09,",
+     f"published_counts.csv, row 2, column 'as_of', value '{TODAY.year + 1}-09': a date after today"),
+    ("the World in the treaty table", "treaty_events.csv", "\nAFG,Islamic Republic of Afghanistan,", "\nWLD,World,",
+     "treaty_events.csv, row 2, column 'iso3', value 'WLD': WLD is the world as a whole in data/countries.csv"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case, table, old, new, words", FULL_FOLDER_CASES, ids=[c[0] for c in FULL_FOLDER_CASES])
+def test_a_full_data_folder_is_held_to_the_same_rules(tmp_path, capsys, data_copy, case, table, old, new, words):
+    path = data_copy / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, said = run(["validate", data_copy], capsys)
+    assert (code, words in said) == (1, True), said
+    code, said = run(["annual", "--data", data_copy, "--notebooks", "goal4", "--out", tmp_path / "out", "--no-pdf",
+                      "--quiet"], capsys)  # fmt: skip
+    assert (code, words in said) == (2, True), said

@@ -124,7 +124,7 @@ def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
     (user / "monitor_facts.csv").write_text(
         header + "casualties_total,2013,WLD,9999,casualties,,LM2014,https://example.org/x,typo,\n", encoding="utf-8"
     )
-    with pytest.raises(DataError, match=r"mine/monitor_facts.csv, row 2, column 'value', value 9999.0: contradicts"):
+    with pytest.raises(DataError, match=r"mine/monitor_facts.csv, row 2, column 'value', value 9999: contradicts"):
         load("monitor_facts", user_dir=user)
     replaced = load("monitor_facts", user_dir=user, mode="replace")
     assert len(replaced) == 1

@@ -69,8 +69,8 @@ def test_the_workbook_has_a_row_per_records_indicator_and_year_with_checks_on_th
             for row in range(rng.min_row, rng.max_row + 1):
                 rules[goal4[f"A{row}"].value] = (dv.type, dv.operator, dv.formula1, dv.formula2)
     assert rules["G4.I04"] == ("list", None, '"yes,no"', None)  # Monitor resources: a yes/no dropdown
-    assert rules["G4.I03"] == ("whole", "greaterThanOrEqual", "0", None)  # website visits: whole numbers
-    assert rules["G4.I13"] == ("decimal", "greaterThanOrEqual", "0", None)  # US$ thousand
+    assert rules["G4.I03"] == ("whole", "between", "0", "10000000000")  # website visits: whole, units.csv's bound
+    assert rules["G4.I13"] == ("decimal", "between", "0", "100000000")  # US$ thousand
     assert rules["G4.I16"] == ("whole", "between", "0", "300")  # national campaigns
     assert goal4.protection.sheet and goal4[f"A{first}"].protection.locked
     assert not goal4[f"D{first}"].protection.locked and not goal4[f"E{first}"].protection.locked

@@ -103,7 +103,7 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
     out = tmp_path / "out"
     args = ["annual", "--year", "2015", "--notebooks", "goal3,goal4", "--out", str(out), "--no-pdf", "--quiet"]
     assert cli.main(args) == 0
-    good = (out / "2015" / "manifest.json").read_bytes()
+    good = (out / "2015-goal3-goal4" / "manifest.json").read_bytes()
 
     original = nbformat.read(notebooks / "goal4.ipynb", as_version=4)
     broken = nbformat.read(notebooks / "goal4.ipynb", as_version=4)
@@ -112,8 +112,8 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
     assert cli.main(args) == 1
     err = capsys.readouterr().err
     assert "goal4" in err and "was kept" in err and "Traceback" not in err
-    assert (out / "2015" / "manifest.json").read_bytes() == good  # the published run is untouched
-    failed = next(out.glob("2015.failed-*"))
+    assert (out / "2015-goal3-goal4" / "manifest.json").read_bytes() == good  # the published run is untouched
+    failed = next(out.glob("2015-goal3-goal4.failed-*"))
     manifest = json.loads((failed / "manifest.json").read_text())
     outcomes = {n["notebook"]: n for n in manifest["notebooks"]}
     assert outcomes["goal3"]["outcome"] == "ok"
@@ -128,10 +128,10 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
     assert rerun.failed == [] and rerun.published
     assert rerun.archived is not None and (rerun.archived / "manifest.json").read_bytes() == good
 
-    (out / "2015" / "goal3.html").unlink()  # a file of the published run removed by hand: goal3 runs again
+    (out / "2015-goal3-goal4" / "goal3.html").unlink()  # a file of the published run removed by hand: goal3 runs again
     again = run_annual(2015, out_root=out, notebooks=["goal3", "goal4"], only_changed=True, pdf=False, progress=False)
     assert [r.get("reused", False) for r in again.results] == [False, True] and again.published
-    assert (out / "2015" / "goal3.html").exists()
+    assert (out / "2015-goal3-goal4" / "goal3.html").exists()
 
 
 def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
@@ -215,7 +215,7 @@ def test_country_profiles(tmp_path):
     result = run_profiles(["Cambodia", "BLR"], 2015, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []
     folder = result.folder
-    assert folder.name == "profiles-2015" and (folder / "profile_KHM.html").exists()
+    assert folder.name == "profiles-2015-BLR-KHM" and (folder / "profile_KHM.html").exists()  # beside the full set
     rows = read_csv(folder / "profile_BLR" / "obligations.csv")
     stockpile = next(r for r in rows if r["obligation"] == "stockpile" and r["treaty"] == "MBT")
     assert stockpile["status"] == "missed_outstanding"  # Belarus: deadline 1 March 2008, completed only in 2017

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import treaties
 from ..facts import edition_label
 from .tables import spreadsheet_safe
-from .words import number
+from .words import chart_text, number
 
 PALETTE = {
     "MBT": "#1f5f8b",
@@ -63,8 +63,8 @@ def apply_style() -> None:
 
 def footer(fig, source: str, bottom_inches: float = 0.0) -> None:
     """The source line at the foot of a chart; `bottom_inches` reserves room for a legend above it."""
-    fig.text(0.01, 0.01, f"Source: {source}", fontsize=8, color="#555555", ha="left", va="bottom", wrap=True,
-             gid="source")  # fmt: skip
+    text = f"Source: {chart_text(source)}"
+    fig.text(0.01, 0.01, text, fontsize=8, color="#555555", ha="left", va="bottom", wrap=True, gid="source")
     height = fig.get_size_inches()[1]
     fig.tight_layout(rect=(0, 0.06 * 4.8 / height + bottom_inches / height, 1, 1))
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pandas as pd
 
 from ..countries import name_of
 from ..facts import edition_label, format_value
 from .tables import styled
-from .words import md
+from .words import clean, md
 
 NOTE = (
     "Only the figures collected in the suite's data (data/monitor_facts.csv, each with its source and quote) "
@@ -99,7 +99,7 @@ def memo_markdown(diff) -> str:
             cells = [
                 _md_link(v) if str(c).startswith("Source") else md(v) for c, v in zip(table.columns, row, strict=True)
             ]
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+            lines.append("| " + " | ".join(cells) + " |")  # md() and _md_link() leave no bare |
         lines.append("")
     return "\n".join(lines)
 
@@ -121,10 +121,15 @@ def memo_html(diff) -> str:
 
 
 def _md_link(url) -> str:
+    """A source as a Markdown link naming its site; the address percent-encoded, so no space, tab, < or >
+    in it can end the link early and leave the rest as live HTML."""
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         return md(url) if isinstance(url, str) else ""
     site = urlparse(url).netloc.removeprefix("www.")
-    return f"[{md(site)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+    return f"[{md(site)}](<{quote(clean(url), safe=URL_SAFE)}>)"
+
+
+URL_SAFE = ":/?#@!$&'*+,;=%~"  # kept as they are in an address; everything else is percent-encoded
 
 
 def _value(value, qualifier, unit) -> str:

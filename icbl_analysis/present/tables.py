@@ -10,17 +10,19 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .words import (
+from .words import (  # noqa: F401 - spreadsheet_safe is imported from here by the notebooks' helpers
     COLOURS,
     MEASURE_WORDS,
     STATUS_WORDS,
     TEXT_ON,
     VALUE_WORDS,
+    clean,
     day,
     esc,
     header,
     number,
     primary,
+    spreadsheet_safe,
     status_word,
 )
 
@@ -58,7 +60,7 @@ def readable(frame: pd.DataFrame, unit: str = "") -> pd.DataFrame:
             out[col] = out[col].map(lambda v: number(v, unit))
         elif str(col).lower() not in YEAR_LIKE:  # numbers in a mixed column: 80, not 80.000000
             out[col] = out[col].map(lambda v: number(v, unit) if isinstance(v, float) else v)
-    return out
+    return out.map(lambda v: clean(v) if isinstance(v, str) else v)  # no invisible direction marks
 
 
 def _iso_day(value):
@@ -118,18 +120,3 @@ def _colour(value) -> str:
     text = TEXT_ON.get(value, "white")
     border = "; border: 1px dashed #6b7785" if value == "not assessable from public data" else ""
     return f"background-color: {colour}; color: {text}; white-space: nowrap{border}"
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for CSV files a spreadsheet opens: text starting with = + @ (or a tab or carriage return) is
-    prefixed with ' so it is shown, never run as a formula. Other cells are left exactly as they are."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype != object or not out[col].map(_formula_like).any():
-            continue
-        out[col] = pd.Series([("'" + v) if _formula_like(v) else v for v in out[col]], index=out.index, dtype=object)
-    return out
-
-
-def _formula_like(value) -> bool:
-    return isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r")
