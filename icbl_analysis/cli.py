@@ -218,7 +218,7 @@ def _coverage(args) -> int:
 
 
 def _diff(args) -> int:
-    from .diff import compare_editions, editions, latest_pair, write_memo
+    from .diff import compare_editions, editions, review_pair, write_memo
     from .facts import EDITION_PATTERN
     from .load import load_data
     from .run import prepare_out
@@ -226,8 +226,8 @@ def _diff(args) -> int:
     data = load_data(args.data, args.user_data)
     facts = data.monitor_facts
     old, new = args.from_edition, args.to_edition
-    if old is None and new is None:
-        old, new = latest_pair(facts, "CMM" if args.cmm else "LM")
+    if old is None and new is None:  # the two editions that report on the review year (2015: LM2015 and LM2016)
+        old, new = review_pair(facts, args.year, "CMM" if args.cmm else "LM")
     elif old is None or new is None:
         given = new or old
         match = EDITION_PATTERN.match(str(given))
@@ -418,7 +418,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", dest="to_edition", help="the newer edition, e.g. LM2016 (default: the one after --from)"
     )
     changes.add_argument(
-        "--cmm", action="store_true", help="with no editions named: the two latest Cluster Munition Monitors"
+        "--year",
+        type=int,
+        default=2015,
+        help="with no editions named: the review year whose two editions are compared (default 2015: LM2015 to LM2016)",
+    )
+    changes.add_argument(
+        "--cmm", action="store_true", help="with no editions named: the Cluster Munition Monitors of the review year"
     )
     for flag in ("--data", "--user-data", "--out"):
         changes.add_argument(flag, **annual_options[flag])

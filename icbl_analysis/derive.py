@@ -10,7 +10,10 @@ Measures (the names `published_counts.csv` and `published_lists.csv` use):
 - stockpiles: `stockpile_holding` (declared stocks still to destroy under a treaty deadline; stock found after
   a completion or after a declaration of none is `stockpile_found_after`, as the publishers list it apart),
   `stockpile_completed` (declared complete, including a
-  completion later re-opened by stock found), `stockpile_completed_in_year`, `stockpile_missed_outstanding`,
+  completion later re-opened by stock found), `stockpile_completed_in_year` (the calendar year of the date),
+  `stockpile_completed_since_meeting` (completions dated within the period since the treaty's previous formal
+  meeting opened: what a statement at a meeting means by "the previous year" or "in recent weeks"),
+  `stockpile_missed_outstanding`,
   `stockpile_never_held`;
 - membership: `states_parties` (by deposit); use: counted per edition in `derive_use`.
 """
@@ -86,6 +89,14 @@ def _stockpiles(data, measure: str, treaty: str, on: date, basis: str) -> Derive
     if measure == "stockpile_completed_in_year":
         year = hist[hist["completed"].map(lambda d: d is not None and not pd.isna(d) and d.year == on.year)]
         return Derived(len(year), sorted(year["iso3"]), [])
+    if measure == "stockpile_completed_since_meeting":
+        since = previous_meeting_start(data.meetings, treaty, on)
+        if since is None:
+            return Derived(None)
+        states = obligations.completed_since(
+            data.treaty_events, data.stockpile_events, treaty, since, on, data.meetings, basis
+        )
+        return Derived(len(states), states, [])
     if measure == "stockpile_never_held":
         since = obligations.bound_dates(data.treaty_events, treaty, basis)
         parties = {iso3 for iso3, (start, _) in since.items() if start <= on}
@@ -93,6 +104,13 @@ def _stockpiles(data, measure: str, treaty: str, on: date, basis: str) -> Derive
         declared = sorted(set(obligations.no_stockpile(data.stockpile_events, treaty, on, basis)) & parties)
         return Derived(len(declared), declared, [])
     return Derived(None)
+
+
+def previous_meeting_start(meetings, treaty: str, on: date) -> date | None:
+    """The opening day of the last formal meeting of `treaty` that ended before `on` (a meeting under way on
+    `on` is the one speaking, not the previous one); None when the meetings table has none."""
+    ended = [m for (t, _), m in obligations.meeting_index(meetings).items() if t == treaty and m.end < on]
+    return max(ended, key=lambda m: m.end).start if ended else None
 
 
 def _completions(data, measure: str, treaty: str, on: date, basis: str) -> Derived:

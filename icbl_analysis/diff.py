@@ -37,6 +37,7 @@ class EditionDiff:
     ratings: pd.DataFrame
     unchanged: int
     labels: dict  # metric -> its name in people's words
+    moves: pd.DataFrame | None = None  # ratings whose values move while their status stays
 
     def count(self, change: str) -> int:
         return int((self.changes["change"] == change).sum())
@@ -47,8 +48,16 @@ class EditionDiff:
             f"{edition_label(self.new)} revised {self.count('revised')} of the figures collected from "
             f"{edition_label(self.old)} and restated {self.unchanged} unchanged; it states "
             f"{self.count('first_stated')} figures first, {self.count('not_found_again')} were not found again in "
-            f"it, and {len(self.ratings)} ratings of the plan years change with its figures."
+            f"it, and {_count(len(self.ratings), 'rating')} of the plan years {self._verb()} status with its figures"
+            f"{self._moves_words()}."
         )
+
+    def _verb(self) -> str:
+        return "changes" if len(self.ratings) == 1 else "change"
+
+    def _moves_words(self) -> str:
+        moves = 0 if self.moves is None else len(self.moves)
+        return f" ({moves} more keep their status while their values move)" if moves else ""
 
 
 def editions(facts: pd.DataFrame, family: str = "LM", up_to: int | None = None) -> list[str]:
@@ -57,6 +66,21 @@ def editions(facts: pd.DataFrame, family: str = "LM", up_to: int | None = None) 
         e for e in facts["edition"].dropna() if EDITION_PATTERN.match(e) and EDITION_PATTERN.match(e).group(1) == family
     }
     return sorted((e for e in found if up_to is None or edition_year(e) <= up_to), key=edition_year)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def review_pair(facts: pd.DataFrame, year: int, family: str = "LM") -> tuple[str, str]:
+    """The two editions that report on a review year: the one published in it and the next (for 2015: LM2015 and
+    LM2016), when the data holds figures of both."""
+    known = editions(facts, family)
+    pair = (f"{family}{year}", f"{family}{year + 1}")
+    if not all(e in known for e in pair):
+        raise DataError(f"the data holds no figures of {' or '.join(e for e in pair if e not in known)} to compare; "
+                        f"{family} editions with figures: {', '.join(known)}", column="--year", value=year)  # fmt: skip
+    return pair
 
 
 def latest_pair(facts: pd.DataFrame, family: str = "LM", up_to: int | None = None) -> tuple[str, str]:
@@ -108,9 +132,8 @@ def compare_editions(data: ReviewData, old: str, new: str, plan_years=PLAN_YEARS
     labels = {
         m: lab for m, lab in zip(data.metrics["metric"], data.metrics["label"], strict=True) if isinstance(lab, str)
     }
-    return EditionDiff(
-        old, new, changes.reset_index(drop=True), _rating_changes(data, new, plan_years), unchanged, labels
-    )
+    moved, moves = _rating_changes(data, new, plan_years)
+    return EditionDiff(old, new, changes.reset_index(drop=True), moved, unchanged, labels, moves)
 
 
 def _check_pair(facts: pd.DataFrame, old: str, new: str) -> None:
@@ -139,9 +162,12 @@ def _same(a, b) -> bool:
     return (a if isinstance(a, str) else "") == (b if isinstance(b, str) else "")
 
 
-def _rating_changes(data: ReviewData, new: str, plan_years) -> pd.DataFrame:
+def _rating_changes(data: ReviewData, new: str, plan_years) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ratings of the plan years, each from the latest figures published by the newer edition's year, without
-    and with that edition's own figures: those that differ."""
+    and with that edition's own figures: those whose status changes, and those whose values move while their
+    status stays. Values are labelled with their vintage where an edition revised them."""
+    from .review import metric_labels
+
     published_by, years = edition_year(new), range(BASELINE, max(plan_years) + 1)
     after = indicators.compute(data, years, "latest", published_by=published_by)
     without = ReviewData(data.folder, data.user_dir, dict(data.tables))
@@ -154,21 +180,30 @@ def _rating_changes(data: ReviewData, new: str, plan_years) -> pd.DataFrame:
     same_shape = len(before) == len(after)
     moved = before[cells].astype(str).compare(after[cells].astype(str)).index if same_shape else after.index
     changed = set(after.loc[moved, "indicator_id"])
-    rows = []
+    labels = metric_labels(data)
+    status_rows, value_rows = [], []
     for review_year in plan_years if changed else []:
-        old = ratings.rate_all(_upto(before, changed, review_year), data.indicators, BASELINE, review_year)
-        now = ratings.rate_all(_upto(after, changed, review_year), data.indicators, BASELINE, review_year)
+        old = ratings.rate_all(_upto(before, changed, review_year), data.indicators, BASELINE, review_year, labels,
+                               "latest")  # fmt: skip
+        now = ratings.rate_all(_upto(after, changed, review_year), data.indicators, BASELINE, review_year, labels,
+                               "latest")  # fmt: skip
         for b, a in zip(old.to_dict("records"), now.to_dict("records"), strict=True):
-            if (b["status"], b["review_value"], b["baseline_value"]) != (
-                a["status"],
-                a["review_value"],
-                a["baseline_value"],
-            ):
-                rows.append({"year": review_year, "indicator_id": a["indicator_id"], "short_name": a["short_name"],
-                             "old_status": b["status"], "new_status": a["status"], "old_values": _values(b),
-                             "new_values": _values(a)})  # fmt: skip
-    return pd.DataFrame(rows, columns=["year", "indicator_id", "short_name", "old_status", "new_status",
-                                       "old_values", "new_values"])  # fmt: skip
+            row = {"year": review_year, "indicator_id": a["indicator_id"], "short_name": a["short_name"],
+                   "old_status": b["status"], "new_status": a["status"], "old_values": _values(b),
+                   "new_values": _values(a), "unit": a["unit"]}  # fmt: skip
+            for side, rating in (("old", b), ("new", a)):
+                for which in ("reference", "review"):
+                    row[f"{side}_{which}_number"] = rating[f"{which}_number"]
+                    row[f"{side}_{which}_qualifier"] = rating[f"{which}_qualifier"]
+            if b["status"] != a["status"]:
+                status_rows.append(row)
+            elif (b["review_value"], b["baseline_value"]) != (a["review_value"], a["baseline_value"]):
+                value_rows.append(row)
+    columns = ["year", "indicator_id", "short_name", "old_status", "new_status", "old_values", "new_values", "unit"]
+    columns += [
+        f"{s}_{w}_{x}" for s in ("old", "new") for w in ("reference", "review") for x in ("number", "qualifier")
+    ]
+    return pd.DataFrame(status_rows, columns=columns), pd.DataFrame(value_rows, columns=columns)
 
 
 def _upto(values: pd.DataFrame, ids: set, year: int) -> pd.DataFrame:
@@ -176,7 +211,7 @@ def _upto(values: pd.DataFrame, ids: set, year: int) -> pd.DataFrame:
 
 
 def _values(rating: dict) -> str:
-    return f"{rating['baseline_value']} -> {rating['review_value']}"
+    return f"{rating['baseline_value']} to {rating['review_value']}"
 
 
 def write_memo(diff: EditionDiff, folder: Path, archive: Path | None = None) -> dict[str, Path]:

@@ -59,9 +59,10 @@ def check_vintage(vintage: str) -> str:
 
 def _one_per_edition(rows: pd.DataFrame) -> pd.DataFrame:
     """One value per period and publication, oldest publication first. Within one edition the Monitor's own
-    page wins over a press release quoting it; a figure from another publisher is its own publication."""
+    page wins over a press release quoting it, and a primary page (a secretariat, the campaign, the UN) over a
+    secondary copy; a figure from another publisher is its own publication."""
     rows = rows.assign(
-        _own=~rows["source_url"].str.contains(PREFERRED_DOMAIN, regex=False),
+        _own=[(PREFERRED_DOMAIN not in str(u)) + (not primary_site(u)) for u in rows["source_url"]],
         _ed=[published_year(r) for r in rows.to_dict("records")],
         _pub=[
             e if isinstance(e, str) and e else f"{urlparse(u).netloc} {a or ''}"
@@ -70,6 +71,46 @@ def _one_per_edition(rows: pd.DataFrame) -> pd.DataFrame:
     )
     rows = rows.sort_values(["period", "_ed", "_pub", "_own", "source_url"])
     return rows.drop_duplicates(["period", "_pub"])
+
+
+PRIMARY_SITES = (
+    "the-monitor.org",
+    "apminebanconvention.org",
+    "clusterconvention.org",
+    "un.org",
+    "icbl.org",
+    "icblcmc.org",
+    "stopclustermunitions.org",
+    "unog.ch",
+    "ungeneva.org",
+    "unoda.org",
+    "hrw.org",
+)
+STATES_PARTIES_ONLY = re.compile(
+    r"STATES PARTIES|States Parties only|context is States Parties|released by States Parties"
+)
+
+
+def primary_site(url) -> bool:
+    """A page of the Monitor, the campaign, the treaty secretariats or the UN (else a secondary copy)."""
+    site = urlparse(url).netloc.lower() if isinstance(url, str) and "://" in url else ""
+    return any(site == p or site.endswith("." + p) for p in PRIMARY_SITES)
+
+
+def coverage_of(note) -> str:
+    """Which states a world total covers: "States Parties only" where the row's note says so, else the Monitor's
+    usual "all states and areas" (its global totals before 2021 counted every mine action programme)."""
+    return (
+        "States Parties only" if isinstance(note, str) and STATES_PARTIES_ONLY.search(note) else "all states and areas"
+    )
+
+
+def caveat_of(note) -> str:
+    """A caution on the row that changes what the value counts ("CAUTION: victim-assistance contributions
+    only ..."), or ""."""
+    if isinstance(note, str) and note.strip().upper().startswith("CAUTION"):
+        return note.strip()[len("CAUTION") :].lstrip(" :").strip()
+    return ""
 
 
 def revisions(facts: pd.DataFrame, metric: str, period, place: str = "WLD") -> pd.DataFrame:

@@ -63,7 +63,7 @@ from .positions import (  # noqa: F401
     history_row,
     position,
 )
-from .stockpiles import no_stockpile, retained_by_state, stockpile_history  # noqa: F401
+from .stockpiles import completed_since, no_stockpile, retained_by_state, stockpile_history  # noqa: F401
 
 
 def obliged_from(rec: StateRecord, bound: date, eif: date, original: date | None) -> date | None:

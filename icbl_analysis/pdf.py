@@ -75,7 +75,8 @@ def print_all(pages: list[Path], jobs: int = 4, record: Path | None = None) -> l
             "PDFs skipped: no Chromium, Chrome or Edge found (on Debian or Ubuntu: sudo apt install chromium; "
             "or set ICBL_CHROMIUM to the browser's path)"
         ]
-    with tempfile.TemporaryDirectory(prefix="icbl-chromium-") as profile:
+    # a crash helper of the browser may still be writing into its profile when the browser has exited
+    with tempfile.TemporaryDirectory(prefix="icbl-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen(
             [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdin=subprocess.DEVNULL,

@@ -93,7 +93,13 @@ def _completion(rec: StateRecord, on: date) -> tuple[date | None, date | None, l
     found = [e for e in rec.declared if e.decides(on) and (e.possible_from or e.known_from) > last.known_from]
     if moved or found:
         return None, last.known_from, moved, found
-    return last.known_from, None, [], []
+    # the obligation was met by the first completion since it was last opened; later rows restating that it is
+    # done (a campaign's list of states that no longer hold stocks) do not move the date
+    opened = [e.possible_from or e.known_from for e in rec.declared if e.decides(on)]
+    opened = [d for d in opened if d <= last.known_from]
+    since = max(opened) if opened else None
+    first = min((e for e in done if since is None or e.known_from > since), key=lambda e: e.known_from)
+    return first.known_from, None, [], []
 
 
 def position(rec: StateRecord, original: date | None, on: date, what: str) -> Position:

@@ -4,7 +4,7 @@ apart, under "since then"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -13,9 +13,10 @@ from . import facts as F
 from . import obligations, treaties
 from .countries import name_of, to_iso3
 from .evidence import period_end
+from .key_figures import KeyFigures, days_left
 from .load import ReviewData, load_data
 from .present.words import status_word
-from .review import check_parameters
+from .review import check_parameters, metric_labels
 
 KINDS = (("clearance", "clearance_events"), ("stockpile", "stockpile_events"))
 
@@ -26,6 +27,7 @@ class Profile:
     iso3: str
     year: int
     vintage: str
+    figures: KeyFigures = field(default_factory=KeyFigures, repr=False)
 
     @property
     def name(self) -> str:
@@ -105,19 +107,26 @@ class Profile:
 
     def monitor_figures(self) -> pd.DataFrame:
         """The Monitor's figures for this place, for years up to the review year, as first published (or the
-        chosen vintage), from editions published by the year after."""
+        chosen vintage), from editions published by the year after; each with its name in people's words, the
+        caution on its row (a figure that counts something narrower than its name) and its registry key."""
+        if "_figures" in self.__dict__:
+            return self.__dict__["_figures"].copy()
         facts = self.data.monitor_facts
+        labels = metric_labels(self.data)
         rows = []
         for metric in sorted(set(facts.loc[facts["place"] == self.iso3, "metric"])):
             found = F.series(facts, metric, place=self.iso3, vintage=self.vintage, published_by=self.published_by)
             found = found.loc[found["period"].map(lambda p: int(str(p)[-4:]) <= self.year).astype(bool)]
-            rows.append(found.assign(metric=metric))
+            rows.append(found.assign(metric=metric, figure=labels.get(metric, metric.replace("_", " "))))
+        columns = ["metric", "figure", "period", "value", "unit", "qualifier", "edition", "caveat", "quote",
+                   "source_url", "note", "key"]  # fmt: skip
         if not rows:
-            return pd.DataFrame(
-                columns=["metric", "period", "value", "unit", "qualifier", "edition", "quote", "source_url"]
-            )
+            return pd.DataFrame(columns=columns)
         out = pd.concat(rows, ignore_index=True)
-        return out[["metric", "period", "value", "unit", "qualifier", "edition", "quote", "source_url"]]
+        out["caveat"] = out["note"].map(F.caveat_of)
+        out["key"] = [f"monitor:{m}:{p}" for m, p in zip(out["metric"], out["period"], strict=True)]
+        self.__dict__["_figures"] = out[columns]
+        return out[columns].copy()
 
     def use(self) -> pd.DataFrame:
         use = self.data.use_reports
@@ -134,8 +143,9 @@ class Profile:
         ]
         record = self._events()
         for r in record[record["when"].map(lambda d: d is not None and d > self.on)].itertuples():
+            deadline = period_end(r.deadline) if isinstance(r.deadline, str) and r.deadline else None
             what = f"{r.treaty} {r.obligation}: {r.event.replace('_', ' ')}" + (
-                f", deadline {r.deadline}" if r.deadline else ""
+                f", deadline {deadline.day} {deadline:%B %Y}" if deadline else ""
             )
             rows.append({"date": r.when, "what": what, "source_url": r.source_url})
         return pd.DataFrame(rows, columns=["date", "what", "source_url"]).sort_values("date").reset_index(drop=True)
@@ -156,4 +166,21 @@ def compute_profile(country: str, review_year: int = 2015, vintage: str = "first
                     user_data_dir: str = "", data: ReviewData | None = None) -> Profile:  # fmt: skip
     check_parameters(review_year, review_year, vintage, data_dir, user_data_dir)
     iso3 = to_iso3(country, column="country")
-    return Profile(data or load_data(data_dir or None, user_data_dir or None), iso3, review_year, vintage)
+    profile = Profile(data or load_data(data_dir or None, user_data_dir or None), iso3, review_year, vintage)
+    profile.figures = profile_figures(profile)
+    return profile
+
+
+def profile_figures(profile: Profile) -> KeyFigures:
+    """Every number a profile states: its Monitor figures (with the caution on each row) and the numbers of its
+    obligations (extensions granted, days to the deadline)."""
+    kf = KeyFigures()
+    for r in profile.monitor_figures().to_dict("records"):
+        kf.add(r["key"], r["value"], unit=r["unit"], qualifier=r["qualifier"], label=f"{r['figure']}, {r['period']}",
+               period=r["period"], edition=r["edition"], measure=r["metric"], definition=r["figure"],
+               caveat=r["caveat"], source_kind="Monitor", source_url=r["source_url"])  # fmt: skip
+    ob = profile.obligations()
+    if len(ob):
+        kf.cells("obligations", days_left(ob, profile.on), ["treaty", "obligation"],
+                 {"extensions": "extensions", "days_to_deadline": "days"})  # fmt: skip
+    return kf

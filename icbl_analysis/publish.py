@@ -5,6 +5,7 @@ autoescaping on, so text from the data is always escaped; the notebooks' own out
 from __future__ import annotations
 
 import base64
+import copy
 import csv
 import re
 from functools import lru_cache
@@ -17,6 +18,8 @@ from nbconvert import HTMLExporter
 
 from . import pdf as pdf_printer
 from .countries import name_of
+from .facts import edition_label
+from .key_figures import KeyFigures
 from .outputs import BROWSER
 from .present.text import vintage_words
 from .present.words import COLOURS, clean, csv_cell
@@ -81,8 +84,28 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
+def researcher_copy(target: Path) -> Path:
+    """Where the researcher copy of a report goes: goal1.html -> goal1-researcher.html."""
+    return target.with_name(f"{target.stem}-researcher{target.suffix}")
+
+
+def _for_board(nb) -> tuple[object, bool]:
+    """The notebook without what is marked for researchers (annexes, instructions), and whether anything was."""
+    board = copy.deepcopy(nb)
+    dropped = False
+    for cell in board.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = [o for o in cell.get("outputs", []) if o.get("metadata", {}).get("icbl_audience") != "researcher"]
+        dropped |= len(kept) != len(cell.get("outputs", []))
+        cell.outputs = kept
+    return board, dropped
+
+
 def notebook_to_html(executed: Path, target: Path, name: str, params: dict, result: dict, goal_titles=None) -> Path:
-    """An HTML report without code cells, with the parameters, provenance and a table of contents on top."""
+    """An HTML report without code cells, with the parameters, provenance and a table of contents on top: the
+    board copy at `target`, and where the notebook marked parts for researchers (annexes, instructions), the
+    researcher copy with everything beside it (`<name>-researcher.html`)."""
     exporter = _exporter()
     nb = nbformat.read(executed, as_version=4)
     nb.metadata.pop("papermill", None)
@@ -93,17 +116,25 @@ def notebook_to_html(executed: Path, target: Path, name: str, params: dict, resu
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.outputs = []
-    body, _ = exporter.from_notebook_node(nb)
+    board, has_annex = _for_board(nb)
     shown = {k: v for k, v in params.items() if k != "output_dir"}
-    page = ENV.get_template("report.html.j2").render(
-        title=title(name, goal_titles),
-        css=CSS,
-        params=shown,
-        failed=result.get("error") if result.get("outcome") != "ok" else "",
-        toc=_toc(nb),
-        body=body,
-    )
-    target.write_text(page, encoding="utf-8")
+    copies = [(board, target, "board")] + ([(nb, researcher_copy(target), "researcher")] if has_annex else [])
+    for notebook, path, audience in copies:
+        body, _ = exporter.from_notebook_node(notebook)
+        page = ENV.get_template("report.html.j2").render(
+            title=title(name, goal_titles),
+            css=CSS,
+            params=shown,
+            failed=result.get("error") if result.get("outcome") != "ok" else "",
+            toc=_toc(notebook),
+            body=body,
+            audience=audience,
+            other=researcher_copy(target).name if audience == "board" and has_annex else target.name,
+            has_annex=has_annex,
+        )
+        path.write_text(page, encoding="utf-8")
+    if not has_annex:
+        researcher_copy(target).unlink(missing_ok=True)
     return target
 
 
@@ -148,6 +179,8 @@ def _reports(staging: Path, results: list[dict], titles: dict[int, str]) -> list
                 "error": r.get("error", ""),
                 "html": f"{name}.html",
                 "pdf": f"{name}.pdf" if (staging / f"{name}.pdf").exists() else "",
+                "researcher": f"{name}-researcher.html" if (staging / f"{name}-researcher.html").exists() else "",
+                "researcher_pdf": f"{name}-researcher.pdf" if (staging / f"{name}-researcher.pdf").exists() else "",
                 "notebook": f"notebooks/{name}.ipynb",
                 "charts": [{"label": _chart_label(p.stem, catalogue), "stem": f"{name}/charts/{p.stem}"} for p in pngs],
                 "tables": [
@@ -155,9 +188,12 @@ def _reports(staging: Path, results: list[dict], titles: dict[int, str]) -> list
                     for t in sorted(folder.glob("*.csv"))
                 ],
                 "memos": [
-                    {"label": f"What changed from {m.stem.replace('-', ' to ')}", "href": f"{name}/changes/{m.name}"}
+                    {
+                        "label": f"What changed from {' to '.join(edition_label(e) for e in m.stem.split('-'))}",
+                        "href": f"{name}/changes/{m.name}",
+                    }
                     for m in sorted((folder / "changes").glob("*.html"))
-                ],
+                ],  # fmt: skip
             }
         )
     return out
@@ -185,6 +221,10 @@ def write_index(staging: Path, results: list[dict], params: dict, notes: str = "
         baseline=params.get("baseline_year"),
         vintage_words=vintage_words(params["vintage"]),
         slides=(staging / "slides.html").exists(),
+        slides_pdf=(staging / "slides.pdf").exists(),
+        findings=(staging / "key_findings.html").exists(),
+        findings_pdf=(staging / "key_findings.pdf").exists(),
+        key_figures=(staging / "key_figures.csv").exists(),
         goals=goals,
         reports=_reports(staging, results, titles),
         notes=notes,
@@ -239,6 +279,34 @@ def write_slides(staging: Path, params: dict) -> Path:
     return path
 
 
+def write_key_findings(staging: Path, params: dict) -> Path | None:
+    """The one-page key findings sheet: the numbers a campaign quotes, each with its date and source (the same
+    sentences head the slides)."""
+    findings = read_json(staging / "overview" / "summary.json").get("key_findings", [])
+    if not findings:
+        return None
+    year = params["review_year"]
+    page = ENV.get_template("key_findings.html.j2").render(
+        title=f"Key findings: the strategic plan review of {year}",
+        lead=f"As of 31 December {year}, from cited public data: Monitor figures {vintage_words(params['vintage'])} "
+        f"(the editions reporting on {year}), treaty status and obligations from evidence dated by then.",
+        findings=findings,
+        css=CSS,
+    )
+    path = staging / "key_findings.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def merge_key_figures(staging: Path, results: list[dict]) -> Path | None:
+    """One key_figures.csv for the run: every notebook's registry merged (a key stated twice must agree)."""
+    paths = [staging / r["notebook"] / "key_figures.csv" for r in results]
+    paths = [p for p in paths if p.exists()]
+    if not paths:
+        return None
+    return KeyFigures.read_all(paths).write(staging / "key_figures.csv")
+
+
 def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = True) -> list[str]:
     """Write every report, the index and the slides into the staging folder. Returns notes to print."""
     notes = []
@@ -250,21 +318,24 @@ def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = Tr
             writer.writeheader()
             writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in overview["goal_status"])
     titles = goal_titles(staging)
-    for r in results:  # reports are rendered by the workers; a reused notebook keeps its earlier report
+    for r in results:  # reports are rendered by the workers; a reused notebook's copies are rendered again here
         executed = staging / "notebooks" / f"{r['notebook']}.ipynb"
-        if executed.exists() and not (staging / f"{r['notebook']}.html").exists():
+        if executed.exists() and (r.get("reused") or not (staging / f"{r['notebook']}.html").exists()):
             try:
                 notebook_to_html(executed, staging / f"{r['notebook']}.html", r["notebook"], params, r, titles)
             except (OSError, ValueError) as exc:  # a damaged notebook (not JSON, not UTF-8) fails its report
                 r.update(outcome="failed", error=f"report: {type(exc).__name__}: {exc}")
     annual = "baseline_year" in params
+    if annual:
+        merge_key_figures(staging, results)
+        write_key_findings(staging, params)
     if overview:
         write_slides(staging, params)
     if pdf:
-        pages = [staging / f"{r['notebook']}.html" for r in results if (staging / f"{r['notebook']}.html").exists()]
-        if overview:
-            pages.append(staging / "slides.html")
-        notes += pdf_printer.print_all(pages, record=staging / BROWSER)
+        names = [r["notebook"] for r in results]
+        pages = [staging / f"{n}{suffix}.html" for n in names for suffix in ("", "-researcher")]
+        pages += [staging / "slides.html", staging / "key_findings.html"]
+        notes += pdf_printer.print_all([p for p in pages if p.exists()], record=staging / BROWSER)
     text = "; ".join(notes)
     (write_index if annual else write_profiles_index)(staging, results, params, text)
     (staging / "notes.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")

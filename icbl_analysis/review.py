@@ -10,6 +10,7 @@ that report on year Y. Later events and revisions appear only in a "since then" 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,9 @@ from . import facts as F
 from . import indicators, obligations, ratings, treaties
 from .countries import name_of
 from .errors import DataError
-from .facts import check_vintage, edition_label, edition_year, format_value, source_label
+from .evidence import meeting_index, period_end
+from .facts import check_vintage, edition_year, format_value, source_label
+from .key_figures import KeyFigures, review_figures
 from .load import ReviewData, load_data
 
 FIRST_YEAR = 1997
@@ -31,6 +34,12 @@ ARTICLES = {
     ("MBT", "stockpile"): "Article 4",
     ("CCM", "stockpile"): "Article 3",
 }
+
+
+def metric_labels(data: ReviewData) -> dict[str, str]:
+    """Each Monitor metric's name in people's words (data/metrics.csv)."""
+    metrics = data.metrics
+    return {m: lab for m, lab in zip(metrics["metric"], metrics["label"], strict=True) if isinstance(lab, str)}
 
 
 def latest_year() -> int:
@@ -74,6 +83,7 @@ class Review:
     vintage: str
     values: pd.DataFrame = field(repr=False)
     ratings: pd.DataFrame = field(repr=False)
+    figures: KeyFigures = field(default_factory=KeyFigures, repr=False)
 
     @property
     def on(self) -> date:
@@ -129,49 +139,123 @@ class Review:
         rolled.insert(1, "title", rolled["goal"].map(self.goal_title))
         return rolled
 
+    def scope_values(self) -> pd.DataFrame:
+        """The indicator values of this review's goal (every goal for the overview)."""
+        return self.values if self.goal is None else self.values[self.values["goal"] == self.goal]
+
+    def value_key(self, indicator_id: str, year: int, measure: str | None = None) -> str:
+        """The registry key of an indicator's value: 'G1.I01:2015', or 'G2.I02:2015:land_cleared_km2' for an
+        indicator whose values are of more than one measure."""
+        values = self.indicator_values(indicator_id)
+        several = values.dropna(subset=["value"])["measure"].nunique() > 1 if "measure" in values else False
+        return f"{indicator_id}:{year}:{measure}" if several and measure else f"{indicator_id}:{year}"
+
     def obligations(self, treaty: str = "MBT", kind: str = "clearance") -> pd.DataFrame:
         """Every obligation of `kind` (clearance or stockpile) under `treaty` on the review date."""
+        name = f"obligations_{treaty.lower()}_{kind}"
+        if name in self.figures.tables:
+            return self.figures.table(name)
         return obligations.history(self.data, treaty, kind, self.on)
+
+    def states_parties(self, first_year: int = FIRST_YEAR) -> pd.DataFrame:
+        """States Parties of both treaties at the end of each year, with joiners and leavers (counted from deposit)."""
+        years = list(range(first_year, self.year + 1))
+        return pd.concat([treaties.parties_by_year(self.data.treaty_events, t, years) for t in ("MBT", "CCM")],
+                         ignore_index=True)  # fmt: skip
 
     def membership_changes(self) -> pd.DataFrame:
         rows = []
-        for treaty in ("MBT", "CCM"):
-            for r in treaties.parties_by_year(self.data.treaty_events, treaty, self.years).itertuples():
-                rows.append(
-                    {
-                        "treaty": treaty,
-                        "year": r.year,
-                        "states_parties": r.states_parties,
-                        "joined": ", ".join(name_of(c) for c in r.joined),
-                        "left": ", ".join(name_of(c) for c in r.left),
-                    }
-                )
+        for r in self.states_parties(self.baseline).itertuples():
+            rows.append(
+                {
+                    "treaty": r.treaty,
+                    "year": r.year,
+                    "states_parties": r.states_parties,
+                    "joined": ", ".join(name_of(c) for c in r.joined),
+                    "left": ", ".join(name_of(c) for c in r.left),
+                }
+            )
         return pd.DataFrame(rows)
 
+    def treaty_map(self) -> pd.DataFrame:
+        """Every state's treaty status on the review date, in the map's categories (party to both, MBT only...)."""
+        return treaty_categories(self.data.treaty_events, self.on)
+
     def coverage(self) -> pd.DataFrame:
-        values = self.values if self.goal is None else self.values[self.values["goal"] == self.goal]
-        return indicators.coverage(values)
+        return indicators.coverage(self.scope_values())
+
+    def gaps(self) -> pd.DataFrame:
+        """The plan's public indicators with no figure for the review year in the record collected."""
+        values = self.scope_values()
+        public = values[(values["answerable_from"] == "public") & values["plan"]]
+        have = set(public.loc[(public["year"] == self.year) & public["value"].notna(), "indicator_id"])
+        missing = public[~public["indicator_id"].isin(have)].drop_duplicates("indicator_id")
+        short = self.data.indicators.set_index("id")["short_name"]
+        return missing.assign(short_name=missing["indicator_id"].map(short))[["indicator_id", "goal", "short_name"]]
+
+    def meeting_participation(self) -> pd.DataFrame:
+        """Who took part in each treaty meeting from the baseline year to the review date, as the secretariats
+        and the campaign published (later meetings are left out)."""
+        table = self.data.meeting_participation.copy()
+        return self._within(table.assign(held=held(table, self.data.meetings)))
+
+    def campaign_statements(self) -> pd.DataFrame:
+        """The statements the campaign published for the treaty meetings from the baseline year to the review date."""
+        table = self.data.campaign_statements.copy()
+        return self._within(table.assign(held=held(table, self.data.meetings)))
+
+    def _within(self, table: pd.DataFrame) -> pd.DataFrame:
+        inside = table["held"].map(lambda d: d is not None and self.baseline <= d.year and d <= self.on)
+        return table[inside.astype(bool)].sort_values(["held", "treaty"]).reset_index(drop=True)
+
+    def va_evidence(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """What the Monitor's country profiles say about victim assistance up to the review year: (from the
+        editions this review uses, from editions published after them, which a review as of its date could
+        not have read)."""
+        table = self.data.va_status
+        table = table[(table["aspect"] != "group_member") & (table["period"] <= self.year)].sort_values(
+            ["iso3", "period"]
+        )
+        later = table["edition"].map(lambda e: isinstance(e, str) and bool(e) and self.published_by is not None
+                                     and edition_year(e) > self.published_by)  # fmt: skip
+        return table[~later.astype(bool)].reset_index(drop=True), table[later.astype(bool)].reset_index(drop=True)
+
+    def reconciliation(self) -> pd.DataFrame:
+        """The published counts of the review years against the derived ones (agreed, explained, open)."""
+        from .reconcile import reconcile
+
+        table = reconcile(self.data, self.baseline, self.year)
+        return table[table["outcome"] != "published only"].reset_index(drop=True)
+
+    def reconciliation_lists(self) -> pd.DataFrame:
+        """The lists the Monitor and the secretariats published in the review years, against the engine's, state
+        by state (one row per list: agreed, explained, open)."""
+        from .reconcile import reconcile_lists
+
+        lists, _ = reconcile_lists(self.data, self.baseline, self.year)
+        return lists
+
+    def edition_changes(self):
+        """What the later of the two Landmine Monitors reporting on the review year revised in the earlier one
+        (an `EditionDiff`), or None where the data holds figures of fewer than two editions."""
+        from .diff import compare_editions, review_pair
+
+        try:
+            old, new = review_pair(self.data.monitor_facts, self.year, "LM")
+        except DataError:
+            return None
+        return compare_editions(self.data, old, new)
+
+    def support_per_km2(self) -> pd.DataFrame:
+        from .indicators import goal2
+
+        return goal2.support_per_km2(self.data, self.year, self.vintage, self.published_by)
 
     def key_numbers(self) -> list[str]:
-        """Sentences with their source, from the catalogue's headline of each indicator with a value."""
-        out = []
-        vals = self.values if self.goal is None else self.values[self.values["goal"] == self.goal]
-        for r in vals[(vals["year"] == self.year) & vals["value"].notna()].itertuples():
-            entry = self.entry(r.indicator_id)
-            template = entry.get("headline")
-            if not isinstance(template, str) or not template:
-                continue
-            unit = r.unit if isinstance(r.unit, str) else ""
-            source = source_label(r.edition, r.source_url) if isinstance(r.edition, str) else "treaty records"
-            if r.source_kind == indicators.RECORDS:
-                source = f"{indicators.RECORDS}: {r.source_url}"
-            text = template.format(
-                value=format_value(r.value, r.qualifier, unit),
-                year=self.year,
-                edition=edition_label(r.edition) if isinstance(r.edition, str) else "the Monitor",
-            )
-            out.append(f"{text[0].upper()}{text[1:]} ({source}).")
-        return out
+        """The headline sentence of each figure of the review year, with its source (from the registry)."""
+        from .present.text import key_number_lines
+
+        return key_number_lines(self)
 
     def related_figures(self, indicator_id: str) -> pd.DataFrame:
         """Public figures that bear on an indicator without answering it (the catalogue's `related` metrics),
@@ -188,14 +272,48 @@ class Review:
                     rows.append({"metric": metric, "label": label if isinstance(label, str) and label else metric,
                                  "year": year, "value": format_value(r["value"], r["qualifier"], r["unit"]),
                                  "source": source_label(r["edition"], r["source_url"]), "source_url": r["source_url"],
-                                 "quote": r["quote"]})  # fmt: skip
-        return pd.DataFrame(rows, columns=["metric", "label", "year", "value", "source", "source_url", "quote"])
+                                 "quote": r["quote"], "number": float(r["value"]), "qualifier": r["qualifier"],
+                                 "unit": r["unit"], "edition": r["edition"]})  # fmt: skip
+        columns = ["metric", "label", "year", "value", "source", "source_url", "quote", "number", "qualifier", "unit",
+                   "edition"]  # fmt: skip
+        return pd.DataFrame(rows, columns=columns)
 
     def since_then(self) -> pd.DataFrame:
         """Treaty events after the review date: shown apart, never in the review's counts."""
         events = self.data.treaty_events
         later = events[events["date"] > self.on].sort_values("date")
         return later[["date", "treaty", "iso3", "state", "event", "source_url"]].reset_index(drop=True)
+
+
+def treaty_categories(events: pd.DataFrame, on: date) -> pd.DataFrame:
+    """Every state's status under both treaties on a date, in one category: party to both, MBT only, CCM only,
+    withdrew, neither (counted from deposit)."""
+    status: dict[str, dict] = {}
+    for treaty in ("MBT", "CCM"):
+        for r in treaties.status_table(events, treaty, on).itertuples():
+            status.setdefault(r.iso3, {})[treaty] = r.status
+    parties = treaties.PARTY_STATUSES["deposit"]
+    rows = []
+    for code, s in sorted(status.items()):
+        mbt, ccm = s.get("MBT") in parties, s.get("CCM") in parties
+        category = ("withdrew" if "withdrawn" in s.values() else "party to both" if mbt and ccm else
+                    "MBT only" if mbt else "CCM only" if ccm else "neither")  # fmt: skip
+        rows.append({"iso3": code, "category": category, "MBT": s.get("MBT", "not_party"),
+                     "CCM": s.get("CCM", "not_party")})  # fmt: skip
+    return pd.DataFrame(rows, columns=["iso3", "category", "MBT", "CCM"])
+
+
+def held(rows: pd.DataFrame, meetings: pd.DataFrame) -> pd.Series:
+    """When each row's meeting ended (its own date where it has one; a code like IS2012 gives the year's end);
+    None where nothing dates it."""
+    ends = {key: m.end for key, m in meeting_index(meetings).items()}
+
+    def when(r):
+        own = period_end(r.get("date")) if isinstance(r.get("date"), str) and r.get("date") else None
+        year = re.search(r"(19|20)\d\d", str(r["meeting"]))
+        return own or ends.get((r["treaty"], r["meeting"])) or (period_end(year.group(0)) if year else None)
+
+    return pd.Series([when(r) for r in rows.to_dict("records")], index=rows.index, dtype=object)
 
 
 def compute_review(
@@ -218,5 +336,7 @@ def compute_review(
     published_by = review_year + 1 if vintage == "first" else None
     ids = None if goal is None else set(data.indicators.loc[data.indicators["goal"] == goal, "id"])
     values = indicators.compute(data, years, vintage, ids=ids, published_by=published_by)
-    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year)
-    return Review(data, goal, review_year, baseline_year, vintage, values, rated)
+    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year, metric_labels(data), vintage)
+    review = Review(data, goal, review_year, baseline_year, vintage, values, rated)
+    review.figures = review_figures(review)
+    return review

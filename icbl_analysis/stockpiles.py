@@ -6,7 +6,9 @@ The rules of obligations.py apply; in particular a State Party's own later repor
 - stock reported after a declaration that it held none is a previously unknown stockpile (Iraq 2009,
   Cote d'Ivoire 2012): no treaty deadline applies, it is destroyed as soon as possible;
 - a completion reported before a recorded missed deadline was partial (Belarus destroyed its non-PFM mines
-  in 2006, then missed its 2008 deadline): only completions after it count.
+  in 2006, then missed its 2008 deadline): only completions after it count;
+- a declaration of holding none, made after the state had reported stock (and with none reported since), ends the
+  obligation from its date: there was nothing to destroy (Guinea-Bissau, 2020 and 2022).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def stockpile_history(
         if iso3 not in bound or bound[iso3][0] > on:
             continue
         eif = bound[iso3][1]
+        if _none_held_since(rec, treaty, index, on):
+            continue
         missed = [period_end(r["date"]) for r in rec.other if r["event"] == "deadline_missed" and r.get("date")]
         missed = [d for d in missed if d <= on]
         completions = rec.completions
@@ -69,6 +73,34 @@ def stockpile_history(
         rows.append(row | {"quantity_destroyed": max(quantities) if quantities else None, "found_stock": found})
     columns = [*HISTORY_COLUMNS[:-4], "reason", "basis", "reopened", "quantity_destroyed", "found_stock"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def completed_since(
+    events: pd.DataFrame,
+    stockpile: pd.DataFrame,
+    treaty: str,
+    since: date,
+    on,
+    meetings: pd.DataFrame | None = None,
+    basis: str = "treaty",
+) -> list[str]:
+    """States Parties that completed destruction within the period from `since` to `on` and are complete on `on`:
+    a completion whose whole dating (its day, month, or year narrowed by reports of stock still held) falls in the
+    period. A completion dated only to a year that may have come before `since` does not count (a campaign's
+    undated list of states that no longer hold stocks, dated to the year, names no completion of that period)."""
+    on = treaties.as_date(on)
+    hist = stockpile_history(events, stockpile, treaty, on, meetings, basis)
+    done = set(hist.loc[hist["status"].isin(("completed_on_time", "completed_late")), "iso3"]) if len(hist) else set()
+    index = meeting_index(meetings)
+    out = []
+    for iso3, rec in prepare(stockpile, treaty, meetings, "destruction_completed", basis).items():
+        if iso3 not in done:
+            continue
+        _narrow(rec.completions, rec.other, treaty, index)
+        inside = [e for e in rec.completions if not e.undated and e.known_from <= on]
+        if any(since <= (e.possible_from or e.known_from) for e in inside):
+            out.append(iso3)
+    return sorted(out)
 
 
 def _narrow(completions: list[Evidence], other: list[dict], treaty: str, index: dict) -> None:
@@ -107,6 +139,22 @@ def _stock_reported_after(rec: StateRecord, completions: list[Evidence], treaty:
     return found
 
 
+def _none_held_since(rec: StateRecord, treaty: str, index: dict, on: date) -> date | None:
+    """The date of a State Party's declaration that it holds no stockpile, made (by `on`) after it had reported
+    stock and with no stock reported or destroyed since: the declaration ends the obligation, as a report of no
+    mined areas ends a clearance one (Guinea-Bissau reported stocks in 2019; a review in January 2020 found none,
+    and in May 2022 it clarified it has none). None when it does not apply."""
+    stock = [_known(r, treaty, index)[0] for r in rec.other if r["event"] == "remaining_stockpile" and r.get("date")]
+    stock = [d for d in stock if d is not None and d <= on]
+    none = [_known(r, treaty, index)[0] for r in rec.other if r["event"] == "no_stockpile_declared" and r.get("date")]
+    none = [d for d in none if d is not None and d <= on and stock and d > min(stock)]
+    if not none:
+        return None
+    last = max(none)
+    done = [e for e in rec.completions if not e.undated and last < e.known_from <= on]
+    return None if done or any(d > last for d in stock) else last
+
+
 def _previously_unknown(rec: StateRecord, on: date):
     """A stockpile found after the state declared it had none (Iraq 2009, Cote d'Ivoire 2012): the original
     deadline does not apply; it is destroyed as soon as possible. Returns "not yet known" before the first
@@ -127,11 +175,11 @@ def _previously_unknown(rec: StateRecord, on: date):
     if found > on:
         return "not yet known"
     done = [e.known_from for e in rec.completions if e.decides(on) and e.known_from > declared]
-    if done:
+    if done:  # the first completion; a later list of states holding none restates it
         return Position(
-            None, 0, max(done), "completed_on_time",
+            None, 0, min(done), "completed_on_time",
             f"previously unknown stockpile (none declared on {declared:%d %B %Y}); destruction completed "
-            f"{max(done):%d %B %Y}",
+            f"{min(done):%d %B %Y}",
         )  # fmt: skip
     return Position(
         None, 0, None, "pending",

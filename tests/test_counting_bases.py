@@ -58,3 +58,54 @@ def test_stock_found_after_completion_reopens_the_obligation(data):
     assert bih["status"] == "pending" and bih["reopened"] == date(2012, 4, 19)
     assert "re-opened by stock the state reported holding" in bih["reason"]
     assert status(data, "CCM", "stockpile", "2012-06-30", "BIH")["status"] == "completed_on_time"
+
+
+@pytest.mark.parametrize(
+    "treaty, on, iso3, expected",
+    [
+        ("MBT", "2011-12-31", "BIH", ("extended", date(2019, 3, 1))),  # 9MSP extension in force, nothing later
+        ("MBT", "2012-12-31", "TUR", ("pending", date(2014, 3, 1))),  # the 13MSP extension came a year later
+        ("MBT", "2005-12-01", "GTM", ("pending", date(2009, 9, 1))),
+        ("MBT", "2005-12-02", "GTM", ("completed_on_time", date(2009, 9, 1))),  # announced at the 6MSP
+        ("MBT", "2010-12-31", "KHM", ("extended", date(2020, 1, 1))),  # the 2RevCon extension dates the status
+    ],
+)
+def test_a_status_as_of_a_date_uses_nothing_later(data, treaty, on, iso3, expected):
+    row = status(data, treaty, "clearance", on, iso3)
+    assert (row["status"], row["deadline"]) == expected
+
+
+def test_a_report_of_no_mined_areas_is_no_completion(data):
+    # Namibia's 'mine safe' (2004) and its compliance claim (2009): no obligation on the treaty basis, no completion
+    assert status(data, "MBT", "clearance", "2005-12-02", "NAM") is None
+    assert status(data, "MBT", "clearance", "2010-12-02", "NAM", "monitor") is None
+    # Niger declared mined areas in 2002, reported none in June 2008, found an area in 2012
+    assert status(data, "MBT", "clearance", "2005-12-02", "NER")["status"] == "pending"
+    assert status(data, "MBT", "clearance", "2009-12-04", "NER") is None
+    assert status(data, "MBT", "clearance", "2012-12-31", "NER")["status"] in ("pending", "missed_outstanding")
+    # Gambia at the 10MSP: on the treaty basis its report of no mined areas ends the obligation; the Monitor counts
+    # it as its completion; Gambia declared completion formally at the 12MSP
+    assert status(data, "MBT", "clearance", "2010-12-03", "GMB") is None
+    assert status(data, "MBT", "clearance", "2010-12-03", "GMB", "monitor")["completed"] == date(2010, 12, 2)
+    assert status(data, "MBT", "clearance", "2012-12-07", "GMB")["completed"] == date(2012, 12, 5)
+
+
+def test_stockpile_declarations_and_beliefs(data):
+    # Guinea never reported on its stocks: the Monitor's belief counts on its basis only
+    assert status(data, "CCM", "stockpile", "2019-08-31", "GIN") is None
+    assert status(data, "CCM", "stockpile", "2019-08-31", "GIN", "monitor")["status"] in ("pending", "extended")
+    # Guinea-Bissau reported stocks in 2019 and then that it holds none (January 2020, May 2022)
+    assert status(data, "CCM", "stockpile", "2019-12-31", "GNB")["status"] == "missed_outstanding"
+    assert status(data, "CCM", "stockpile", "2020-02-01", "GNB") is None
+    # Bosnia and Herzegovina's stock found in 2012 was destroyed by August 2014
+    assert status(data, "CCM", "stockpile", "2014-08-22", "BIH")["status"] == "pending"
+    assert status(data, "CCM", "stockpile", "2014-08-23", "BIH")["completed"] == date(2014, 8, 23)
+    # Slovenia's submunitions found undestroyed in 2017 re-open its 2011 completion until April 2018
+    assert status(data, "CCM", "stockpile", "2018-04-30", "SVN")["completed"] == date(2018, 4, 30)
+
+
+def test_completions_since_the_previous_meeting(data):
+    since = o.completed_since(
+        data.treaty_events, data.stockpile_events, "CCM", date(2017, 9, 4), date(2018, 9, 3), data.meetings, "monitor"
+    )
+    assert since == ["CUB", "ESP", "HRV", "SVN"]  # a list dated only to 2018 (Cameroon, Congo, Iraq) is not in it

@@ -46,7 +46,9 @@ def test_article5_completions_by_year(data):
     by_year = table.set_index("year")
     assert by_year.at[2012, "states"] == ["COG", "DNK", "GMB", "GNB", "JOR", "UGA"]  # the ISU names six
     assert by_year.at[2015, "states"] == ["MOZ"]
-    assert by_year.at[2015, "cumulative"] == 31  # every declaration (not Cyprus 2013)
+    # every declaration (not Cyprus 2013, nor Montenegro's press report, Namibia's or Niger's reports of no mined
+    # areas); the secretariat's 29 also hold Malawi, whose declaration no stored source dates
+    assert by_year.at[2015, "cumulative"] == 28
 
 
 def test_missed_stockpile_deadlines(data):

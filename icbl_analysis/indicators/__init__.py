@@ -14,11 +14,20 @@ import pandas as pd
 
 from . import goal1, goal2, goal4  # noqa: F401  (each registers its functions)
 from .common import from_facts
-from .registry import COLUMNS, REGISTRY, indicator, rows_frame, year_of_period
+from .registry import COLUMNS, DEFINITION, REGISTRY, indicator, rows_frame, year_of_period
 
-__all__ = ["COLUMNS", "REGISTRY", "compute", "coverage", "coverage_counts", "indicator", "rows_frame", "year_of_period"]
+__all__ = ["COLUMNS", "DEFINITION", "REGISTRY", "compute", "coverage", "coverage_counts", "indicator", "rows_frame",
+           "year_of_period"]  # fmt: skip
 PUBLIC, RECORDS = "public record", "campaign records"
 AWAITING = "awaiting records"
+SOURCE_KINDS = {  # the kind of source of a value, by how its indicator is answered (when the row does not say):
+    "treaty_count": "treaty records",  # every kind but RECORDS is a kind of public record
+    "obligations": "treaty and obligation records",
+    "monitor_metric": "Monitor",
+    "derived": "published counts",
+    "researcher": RECORDS,
+}
+BASES = {"treaty_count": "counted from deposit", "obligations": "treaty"}
 
 
 def _researcher_values(data, indicator_id: str, years) -> pd.DataFrame:
@@ -64,7 +73,14 @@ def compute(data, years, vintage: str = "first", ids=None, published_by: int | N
         frame.insert(2, "objective", entry.objective)
         frame.insert(3, "indicator", entry.text)
         frame["answerable_from"] = "researcher" if entry.answered_by == "researcher" else "public"
-        frame["source_kind"] = RECORDS if entry.answered_by == "researcher" else PUBLIC
+        main = entry.metric if isinstance(entry.metric, str) and entry.metric else entry.id
+        kind = SOURCE_KINDS.get(entry.answered_by, PUBLIC)
+        defaults = {"measure": main, "coverage": "", "caveat": "", "source_kind": kind,
+                    "basis": BASES.get(entry.answered_by, ""), "revised": False}  # fmt: skip
+        for column, default in defaults.items():
+            frame[column] = frame[column].where(frame[column].notna(), default) if column in frame else default
+        if entry.answered_by == "researcher":
+            frame["source_kind"] = RECORDS
         frame["plan"] = entry.plan == "yes"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -94,7 +110,7 @@ def coverage(values: pd.DataFrame) -> pd.DataFrame:
     table.columns = [int(c) for c in table.columns]
     first = cells.drop_duplicates("indicator_id").set_index("indicator_id")
     table.insert(0, "indicator", first["indicator"])
-    table.insert(1, "answered_by", first["source_kind"])
+    table.insert(1, "answered_by", first["source_kind"].map(lambda k: RECORDS if k == RECORDS else PUBLIC))
     return table.reset_index()
 
 

@@ -25,6 +25,7 @@ def _parties_rows(data, treaty: str, years, new_only: bool):
                 "unit": "states",
                 "source_url": TREATY_TABLE,
                 "note": f"counted from deposit at 31 December {r.year}; {note}",
+                "basis": "counted from deposit",
             }
         )
     return rows_frame(rows)
@@ -64,6 +65,7 @@ def _stockpile_completed(data, treaty: str, years):
                 )
                 if notes
                 else "every recorded stockpile accounted for, counted as the treaty secretariats count",
+                "basis": "treaty",
             }
         )
     return rows_frame(rows)

@@ -12,16 +12,17 @@ from .registry import indicator, rows_frame, year_of_period
 
 @indicator("G2.I02")
 def land_released(data, years, vintage, published_by=None):
-    released = from_facts(data, "land_released_km2", years, vintage, published_by).to_dict("records")
-    cleared = from_facts(data, "land_cleared_km2", years, vintage, published_by).to_dict("records")
+    """Land released (clearance and survey) and, as its own measure, land cleared only: two definitions, never
+    mixed in one series (a rating compares only values of the same measure)."""
+    released = from_facts(data, "land_released_km2", years, vintage, published_by)
+    cleared = from_facts(data, "land_cleared_km2", years, vintage, published_by)
     rows = []
-    for rel, clr in zip(released, cleared, strict=True):
-        if pd.isna(rel["value"]) and not pd.isna(clr["value"]):
-            clr["note"] = "land cleared only (no land-release total published for this year)"
-            rows.append(clr)
-        else:
+    for rel, clr in zip(released.to_dict("records"), cleared.to_dict("records"), strict=True):
+        if not pd.isna(rel["value"]) or pd.isna(clr["value"]):
             rows.append(rel)
-    return rows_frame(rows)
+        if not pd.isna(clr["value"]):
+            rows.append(clr)
+    return pd.DataFrame(rows, columns=released.columns)
 
 
 def _completions(data, treaty: str, years):
@@ -35,6 +36,7 @@ def _completions(data, treaty: str, years):
                 "source_url": "clearance_events.csv",
                 "note": (("declared: " + ", ".join(r.states)) if r.states else "none recorded")
                 + "; counted as the treaty secretariats count (declarations at the meetings)",
+                "basis": "treaty",
             }
             for r in table.itertuples()
         ]

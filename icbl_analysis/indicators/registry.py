@@ -7,6 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 
 COLUMNS = ["year", "value", "unit", "qualifier", "edition", "source_url", "quote", "note"]
+# what each value is, so that ratings compare like with like (filled in by `indicators.compute` where a
+# computation leaves them out): the measure (a Monitor metric, or what a count counts), the states it covers,
+# a caution on the row, the kind of source (Monitor, treaty records, campaign records...), the counting basis,
+# and whether another edition states the figure otherwise
+DEFINITION = ["measure", "coverage", "caveat", "source_kind", "basis", "revised", "first_value", "first_edition",
+              "confirmed_url", "confirmed_edition"]  # fmt: skip
 REGISTRY: dict[str, Callable] = {}
 
 
@@ -22,7 +28,7 @@ def indicator(indicator_id: str):
 
 def rows_frame(rows: list[dict]) -> pd.DataFrame:
     """Indicator rows in the common shape; a year without a value keeps value None (a gap stays a gap)."""
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS + [c for c in DEFINITION if any(c in r for r in rows)])
 
 
 def year_of_period(period: str) -> int:

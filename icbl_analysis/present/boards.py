@@ -16,16 +16,17 @@ import seaborn as sns
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from .. import treaties
-from .charts import PALETTE, THOUSANDS, apply_style, footer
-from .words import COLOURS
+from .charts import PALETTE, THOUSANDS, apply_style, editions_words, footer
+from .words import COLOURS, TEXT_ON
 
-BOARD_ORDER = ["on track", "at risk", "off track", "no data found", "not assessable from public data", "baseline year"]
+BOARD_ORDER = ["on track", "at risk", "off track", "measured differently", "undecided: published range",
+               "no data found", "not assessable from public data", "baseline year"]  # fmt: skip
 
 
-def status_board(ratings: pd.DataFrame, title: str):
+def status_board(ratings: pd.DataFrame, title: str, counts: dict[str, str] | None = None):
     """One tile per indicator, grouped by goal, labelled with its number and short name; "not assessable
-    from public data" is an outlined tile, "no data found" a grey one."""
+    from public data" is an outlined tile, "no data found" a grey one. `counts`: the legend's count of each
+    status, as the review's registry states them."""
     apply_style()
     goals = sorted(ratings["goal"].unique())
     width = max(len(ratings[ratings["goal"] == g]) for g in goals)
@@ -51,7 +52,7 @@ def status_board(ratings: pd.DataFrame, title: str):
                     linewidth=1 if outline else 0,
                 )
             )
-            colour = "#4a5568" if outline else "white"
+            colour = TEXT_ON.get(r["status"], "white")
             label = r["indicator_id"].split(".")[1]
             if r.get("answerable_from") == "researcher" and not outline:
                 label += "  records"  # rated from the campaign's own records, not the public record
@@ -75,15 +76,12 @@ def status_board(ratings: pd.DataFrame, title: str):
         )
         for s in BOARD_ORDER
     ]
-    counts = ratings["status"].value_counts()
-    labels = [f"{s} ({counts.get(s, 0)})" for s in BOARD_ORDER]
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize=9)
+    counts = counts or {s: str(n) for s, n in ratings["status"].value_counts().items()}
+    labels = [f"{s} ({counts.get(s, '0')})" for s in BOARD_ORDER]
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, frameon=False, fontsize=9)
     ax.set_title(title)
-    footer(
-        fig,
-        "ratings by the rules in icbl_analysis/ratings.py; each value cited in its goal review.",
-        bottom_inches=0.55,
-    )
+    footer(fig, "ratings by the review's stated rules, like compared with like; each value cited in its goal review.",
+           bottom_inches=0.55)  # fmt: skip
     return fig, ratings[["goal", "indicator_id", "short_name", "status", "reason"]]
 
 
@@ -129,7 +127,8 @@ def coverage_grid(table: pd.DataFrame, title: str):
               ncol=2, frameon=False, fontsize=7.5)  # fmt: skip
     footer(
         fig,
-        "monitor_facts.csv (edition of each value), the treaty and obligation tables ('table'), the campaign records.",
+        "the Monitor edition of each value, 'table' for counts from the cited treaty and obligation records, and the "
+        "campaign's records.",
         bottom_inches=0.45,
     )
     return fig, table
@@ -182,46 +181,36 @@ def _read_world_shapes() -> list[tuple[str, list]]:
     return out
 
 
-def world_status_map(events: pd.DataFrame, on: date):
-    """Treaty status of every state on a date, on a world map (counted from deposit)."""
+def world_status_map(events: pd.DataFrame, on: date, categories: pd.DataFrame | None = None,
+                     counts: dict[str, str] | None = None):  # fmt: skip
+    """Treaty status of every state on a date, on a world map (counted from deposit). A review passes its
+    `categories` (one row per state, `Review.treaty_map`) and the legend's `counts` from its registry."""
+    from ..review import treaty_categories
+
     apply_style()
-    status = {}
-    for treaty in ("MBT", "CCM"):
-        for r in treaties.status_table(events, treaty, on).itertuples():
-            status.setdefault(r.iso3, {})[treaty] = r.status
-    parties = treaties.PARTY_STATUSES["deposit"]
-
-    def category(code: str) -> str:
-        s = status.get(code, {})
-        if "withdrawn" in s.values():
-            return "withdrew"
-        mbt, ccm = s.get("MBT") in parties, s.get("CCM") in parties
-        return "party to both" if mbt and ccm else "MBT only" if mbt else "CCM only" if ccm else "neither"
-
+    categories = treaty_categories(events, on) if categories is None else categories
+    if counts is None:
+        counts = {k: str(n) for k, n in categories["category"].value_counts().items()}
+    category = dict(zip(categories["iso3"], categories["category"], strict=True))
     fig = Figure(figsize=(11, 5.6))  # not pyplot's: no backend shows or closes it behind the caller's back
     ax = fig.subplots()
-    rows, polygons, colours = [], [], []
+    polygons, colours = [], []
     for code, rings in world_shapes():
         if code == "ATA":
             continue
-        cat = category(code)
-        s = status.get(code, {})
-        rows.append({"iso3": code, "category": cat, "MBT": s.get("MBT", "not_party"), "CCM": s.get("CCM", "not_party")})
         polygons += rings
-        colours += [MAP_CATEGORIES[cat]] * len(rings)
+        colours += [MAP_CATEGORIES[category.get(code, "neither")]] * len(rings)
     ax.add_collection(PolyCollection(polygons, facecolors=colours, edgecolors="white", linewidths=0.2))
     ax.set_xlim(-170, 190)
     ax.set_ylim(-58, 84)
     ax.set_aspect("equal")
     ax.axis("off")
-    counts = pd.Series([category(code) for code in status]).value_counts()  # states, not map polygons
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in MAP_CATEGORIES.values()]
-    labels = [f"{k} ({counts.get(k, 0)} states)" if k != "neither" else k for k in MAP_CATEGORIES]
+    labels = [f"{k} ({counts.get(k, '0')} states)" if k != "neither" else k for k in MAP_CATEGORIES]
     ax.legend(handles, labels, loc="lower left", frameon=False, fontsize=9)
     ax.set_title(f"Treaty status on {on.day} {on:%B %Y}")
-    footer(fig, "treaty_events.csv (counted from deposit); outlines: Natural Earth 1:10m admin 0, simplified.")
-    data = pd.DataFrame(rows).sort_values("iso3").drop_duplicates("iso3").reset_index(drop=True)
-    return fig, data
+    footer(fig, "treaty records (counted from deposit); outlines: Natural Earth admin 0 at 1:10 million, simplified.")
+    return fig, categories
 
 
 def by_country(series_by_place: dict[str, pd.DataFrame], title: str, ylabel: str, years, names: dict[str, str]):
@@ -245,7 +234,7 @@ def by_country(series_by_place: dict[str, pd.DataFrame], title: str, ylabel: str
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
-    editions = sorted({e for e in data["edition"].dropna()}, key=lambda e: (e[-4:], e))
-    source = "Monitor country profiles, editions " + ", ".join(editions) if editions else "no country values"
+    editions = {e for e in data["edition"].dropna()}
+    source = "Monitor country profiles: " + editions_words(editions) if editions else "no country values"
     footer(fig, source + "; a missing point is a gap in the record, not a zero.")
     return fig, data[["iso3", "country", "year", "value", "edition"]]

@@ -43,7 +43,18 @@ STYLE = {
     "savefig.dpi": 150,
     "svg.hashsalt": "icbl-review",
     "figure.figsize": (9, 4.8),
+    "svg.fonttype": "none",  # text stays text in the SVG files: readable, searchable, checkable against the registry
 }
+TABLE_WORDS = {  # a derived value's source in people's words (never a file name)
+    "treaty records": "UN depositary, treaty secretariats and Monitor profiles (treaty records, each row cited)",
+    "treaty and obligation records": "treaty secretariats and Monitor country profiles (obligation records, "
+    "each row cited)",
+    "published counts": "counts published by the treaty secretariats, the campaign and the Monitor",
+    "Monitor": "Landmine / Cluster Munition Monitor",
+    "campaign records": "the campaign's own records",
+    "public record": "the cited public record",
+}
+QUALIFIER_MARKS = {"at least": "≥", "more than": ">", "about": "~", "fewer than": "<"}
 THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
@@ -55,7 +66,7 @@ def apply_style() -> None:
 def footer(fig, source: str, bottom_inches: float = 0.0) -> None:
     """The source line at the foot of a chart; `bottom_inches` reserves room for a legend above it."""
     text = f"Source: {chart_text(source)}"
-    fig.text(0.01, 0.01, text, fontsize=8, color="#555555", ha="left", va="bottom", wrap=True)
+    fig.text(0.01, 0.01, text, fontsize=8, color="#555555", ha="left", va="bottom", wrap=True, gid="source")
     height = fig.get_size_inches()[1]
     fig.tight_layout(rect=(0, 0.06 * 4.8 / height + bottom_inches / height, 1, 1))
 
@@ -71,63 +82,90 @@ def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, P
     return paths
 
 
+def editions_words(editions) -> str:
+    """'Landmine Monitor 2012, 2013 and 2016; Cluster Munition Monitor 2015' (never the raw codes)."""
+    by_family: dict[str, list[str]] = {}
+    for e in sorted(set(editions), key=lambda e: (e[-4:], e)):
+        family, year = edition_label(e).rsplit(" ", 1)
+        by_family.setdefault(family, []).append(year)
+    parts = []
+    for family, years in by_family.items():
+        listed = years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]
+        parts.append(f"{family} {listed}")
+    return "; ".join(parts)
+
+
 def _sources(data: pd.DataFrame) -> str:
     if "source_kind" in data and (data["source_kind"] == "campaign records").all():  # the campaign's own records
         said = list(dict.fromkeys(str(s) for s in data["source_url"].dropna() if str(s)))
         return "campaign records" + (f": {'; '.join(said[:3])}{' …' if len(said) > 3 else ''}" if said else "")
-    editions = sorted({e for e in data.get("edition", pd.Series(dtype=str)).dropna() if e}, key=lambda e: (e[-4:], e))
-    tables = sorted({s for s in data.get("source_url", pd.Series(dtype=str)).dropna() if not str(s).startswith("http")})
-    others = (
-        sorted(
-            {
-                str(s).split("/")[2].removeprefix("www.")
-                for s in data.get("source_url", pd.Series(dtype=str)).dropna()
-                if str(s).startswith("http")
-            }
-            - {""}
-        )
-        if not editions
-        else []
+    editions = {e for e in data.get("edition", pd.Series(dtype=str)).dropna() if isinstance(e, str) and e}
+    kinds = sorted({k for k in data.get("source_kind", pd.Series(dtype=str)).dropna() if k and k != "Monitor"})
+    sites = sorted(
+        {
+            str(s).split("/")[2].removeprefix("www.")
+            for s in data.get("source_url", pd.Series(dtype=str)).dropna()
+            if str(s).startswith("http")
+        }
+        - {""}
     )
-    if editions:
-        return ", ".join(edition_label(e) for e in editions)
-    return "; ".join(tables + others) or "the cited data tables (see CSV)"
+    parts = ([editions_words(editions)] if editions else []) + [TABLE_WORDS.get(k, k) for k in kinds]
+    if not editions and not kinds:
+        parts += sites
+    return "; ".join(parts) or "the cited data tables (see the CSV)"
 
 
-def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None):
+def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None, names: dict | None = None):
     """Bars per year for one indicator (the rows of `review.indicator_values`); a year without a value is
-    labelled "no data"; the review year is highlighted and the legend says so. None when no year has data."""
-    columns = ["year", "value", "unit", "qualifier", "edition", "source_url", "note"]
-    data = values[columns + [c for c in ["source_kind"] if c in values]].copy()
+    labelled "no data"; the review year is highlighted and the legend says so. Values of different measures
+    (land released, land cleared only) are drawn as separate bars side by side, named in the legend, never as
+    one series. None when no year has data."""
+    keep = [c for c in ("year", "value", "unit", "qualifier", "edition", "source_url", "source_kind", "measure", "note")
+            if c in values]  # fmt: skip
+    data = values[keep].copy()
+    if "measure" not in data:
+        data["measure"] = ""
     numbers = data["value"].astype(float)
     if numbers.isna().all():
         return None, data
     apply_style()
     fig, ax = plt.subplots()
-    colours = [PALETTE["highlight"] if y == highlight else PALETTE["MBT"] for y in data["year"]]
-    ax.bar(data["year"], numbers.fillna(0), color=colours, width=0.7)
+    measures = list(dict.fromkeys(m for m in data.dropna(subset=["value"])["measure"]))
+    width = 0.7 / max(len(measures), 1)
     top = numbers.max()
     unit = next((u for u in data["unit"] if isinstance(u, str) and u), "")
-    for r in data.itertuples():
-        if pd.isna(r.value):
-            ax.text(r.year, top * 0.03, "no data", rotation=90, ha="center", va="bottom", fontsize=8, color="#777777")
-        else:
-            prefix = {"at least": "≥", "more than": ">", "about": "~", "fewer than": "<"}.get(r.qualifier, "")
-            ax.text(r.year, r.value, prefix + number(r.value, unit), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(list(data["year"]), [str(y) for y in data["year"]])
+    hatches = ["", "//", ".."]
+    for k, measure in enumerate(measures or [""]):
+        offset = (k - (len(measures) - 1) / 2) * width
+        part = data[data["measure"] == measure]
+        colours = [PALETTE["highlight"] if y == highlight else PALETTE["MBT"] for y in part["year"]]
+        ax.bar(part["year"] + offset, part["value"].astype(float).fillna(0), color=colours, width=width,
+               hatch=hatches[k % 3], edgecolor="white")  # fmt: skip
+        for r in part.dropna(subset=["value"]).itertuples():
+            mark = QUALIFIER_MARKS.get(r.qualifier, "") if isinstance(r.qualifier, str) else ""
+            ax.text(r.year + offset, r.value, mark + number(r.value, unit), ha="center", va="bottom", fontsize=8)
+    have = set(data.dropna(subset=["value"])["year"])
+    for year in sorted(set(data["year"]) - have):
+        ax.text(year, top * 0.03, "no data", rotation=90, ha="center", va="bottom", fontsize=8, color="#777777")
+    years = sorted(set(data["year"]))
+    ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, top * 1.15 if top > 0 else 1)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(THOUSANDS)
     if (numbers.dropna() % 1 == 0).all():
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    handles = [plt.Rectangle((0, 0), 1, 1, color=PALETTE["MBT"])]
-    labels = ["value in the year"]
+    names = names or {}
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=PALETTE["MBT"], hatch=hatches[k % 3], edgecolor="white")
+               for k in range(max(len(measures), 1))]  # fmt: skip
+    labels = [names.get(m, "value in the year") if len(measures) > 1 else "value in the year" for m in measures or [""]]
     if highlight in set(data["year"]):
         handles.append(plt.Rectangle((0, 0), 1, 1, color=PALETTE["highlight"]))
         labels.append(f"review year {highlight}")
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
-    footer(fig, _sources(data) + "; ≥ / > mark published lower bounds.")
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(len(labels), 3),
+              frameon=False, fontsize=8)  # fmt: skip
+    ranged = data["qualifier"].map(lambda q: isinstance(q, str) and bool(q)).any()
+    footer(fig, _sources(data) + ("; ≥ and > mark published lower bounds, ~ approximate figures." if ranged else "."))
     return fig, data
 
 
@@ -175,20 +213,15 @@ def revisions(series_first: pd.DataFrame, series_latest: pd.DataFrame, title: st
     editions = sorted(
         {e for e in pd.concat([data["first_edition"], data["latest_edition"]]).dropna()}, key=lambda e: e[-4:]
     )
-    footer(
-        fig,
-        "Landmine / Cluster Munition Monitor " + ", ".join(e for e in editions) + " (each value's edition in the CSV).",
-        bottom_inches=0.35,
-    )
+    footer(fig, editions_words(editions) + " (each value's edition in the CSV).", bottom_inches=0.35)
     return fig, data
 
 
-def parties_over_time(events: pd.DataFrame, first_year: int, review_year: int, basis: str = "deposit"):
-    """States Parties of both treaties at the end of each year up to the review year, the review-year value
-    marked at its line; states that left in those years are named."""
+def parties_over_time(data: pd.DataFrame, review_year: int, basis: str = "deposit"):
+    """States Parties of both treaties at the end of each year up to the review year (`data`: rows of
+    `treaties.parties_by_year`), the review-year value marked at its line; states that left are named."""
     apply_style()
-    years = list(range(first_year, review_year + 1))
-    data = pd.concat([treaties.parties_by_year(events, t, years, basis) for t in ("MBT", "CCM")], ignore_index=True)
+    first_year = int(data["year"].min())
     fig, ax = plt.subplots()
     for treaty, group in data.groupby("treaty"):
         ax.step(
@@ -230,10 +263,7 @@ def parties_over_time(events: pd.DataFrame, first_year: int, review_year: int, b
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     out = data.assign(**{c: data[c].map(" ".join) for c in ("joined", "left", "undetermined")})
     counted = "counted from deposit, as the Monitor counts" if basis == "deposit" else "counted from entry into force"
-    footer(
-        fig,
-        f"UN depositary, treaty secretariats and Monitor profiles (treaty_events.csv); {counted}.",
-    )
+    footer(fig, f"UN depositary, treaty secretariats and Monitor profiles (treaty records, each row cited); {counted}.")
     return fig, out
 
 
@@ -277,7 +307,7 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str):
     ax.grid(axis="y", visible=False)
     footer(
         fig,
-        "treaty secretariats and Monitor country profiles (clearance_events.csv, stockpile_events.csv).",
+        "treaty secretariats and Monitor country profiles (obligation records, each row cited).",
         bottom_inches=0.75,
     )
     return fig, hist
@@ -324,5 +354,5 @@ def use_by_edition(governments: pd.DataFrame, groups: pd.DataFrame, weapon_name:
     editions = sorted(
         {e for e in pd.concat([data["edition_gov"], data["edition_nsag"]]).dropna()}, key=lambda e: e[-4:]
     )
-    footer(fig, ", ".join(edition_label(e) for e in editions) + " (ban policy findings).")
+    footer(fig, editions_words(editions) + " (ban policy findings).")
     return fig, data

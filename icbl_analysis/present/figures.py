@@ -19,22 +19,27 @@ ARTICLE = {
 
 
 def indicator(review, indicator_id: str, years=None):
-    """Bars per year for one indicator, titled by its short name and id, the review year highlighted."""
+    """Bars per year for one indicator, titled by its short name (no code: the chart goes on slides too), the
+    review year highlighted; values of different measures side by side, named."""
+    from ..review import metric_labels
+
     entry = review.entry(indicator_id)
     values = review.indicator_values(indicator_id)
     if years is not None:
         values = values[values["year"].isin(list(years))]
     ylabel = entry["ylabel"] if isinstance(entry["ylabel"], str) else UNIT_WORDS.get(entry["unit"], "")
-    title = f"{indicator_id} {entry['short_name']}, {values['year'].min()}-{values['year'].max()}"
-    return charts.trend(values, title, ylabel, highlight=review.year)
+    title = f"{entry['short_name']}, {values['year'].min()}-{values['year'].max()}"
+    return charts.trend(values, title, ylabel, highlight=review.year, names=metric_labels(review.data))
 
 
-def states_parties(review, first_year: int = 1997):
-    return charts.parties_over_time(review.data.treaty_events, first_year, review.year)
+def states_parties(review):
+    """The two treaties' States Parties at each year end since 1997 (the registry's table)."""
+    return charts.parties_over_time(review.figures.table("states_parties"), review.year)
 
 
 def world_map(review):
-    return boards.world_status_map(review.data.treaty_events, review.on)
+    counts = {k.removeprefix("map:"): f.text for k, f in review.figures.figures.items() if k.startswith("map:")}
+    return boards.world_status_map(review.data.treaty_events, review.on, review.figures.table("treaty_map"), counts)
 
 
 def deadlines(review, treaty: str = "MBT", kind: str = "clearance"):
@@ -67,8 +72,10 @@ def revisions(review, indicator_id: str, first_year: int | None = None):
 
 def status_board(review):
     ratings = review.goal_ratings()
+    scope = "plan" if review.goal is None else f"goal{review.goal}"
+    counts = {s: review.figures.number(f"{scope}:status:{s}") for s in boards.BOARD_ORDER}
     return boards.status_board(
-        ratings[ratings["plan"]], f"The plan's indicators, {review.year} against {review.baseline}"
+        ratings[ratings["plan"]], f"The plan's indicators, {review.year} against {review.baseline}", counts
     )
 
 

@@ -42,15 +42,7 @@ def sections(diff) -> list[tuple[str, str, pd.DataFrame]]:
             table[f"Source, {new}"] = list(part["new_source"])
         return pd.DataFrame(table)
 
-    r = diff.ratings
-    rated = pd.DataFrame(
-        {
-            "Year": list(r["year"]),
-            "Indicator": [f"{i} {n}" for i, n in zip(r["indicator_id"], r["short_name"], strict=True)],
-            f"Without {new}": [f"{s}: {v}" for s, v in zip(r["old_status"], r["old_values"], strict=True)],
-            f"With {new}": [f"{s}: {v}" for s, v in zip(r["new_status"], r["new_values"], strict=True)],
-        }
-    )
+    status_changes = _rated(diff.ratings, new)
     revised, first, gone = (
         figures("revised", True, True),
         figures("first_stated", False, True),
@@ -59,17 +51,44 @@ def sections(diff) -> list[tuple[str, str, pd.DataFrame]]:
     return [
         (f"Figures {new} revised", f"{len(revised)} figures of {edition_label(old)} are stated otherwise in "
          f"{edition_label(new)}.", revised),
-        ("Ratings that change with the newer figures", f"{len(rated)} ratings of the plan years change.", rated),
+        ("Ratings that change with the newer figures", f"{_count(len(status_changes), 'rating')} of the plan years "
+         f"{'changes' if len(status_changes) == 1 else 'change'} status.", status_changes),
         (f"Figures first stated in {new}", f"{len(first)} figures of {edition_label(new)} were not in "
          f"{edition_label(old)}.", first),
         (f"Figures of {old} not found again in {new}", f"{len(gone)} figures (see the note above).", gone),
     ]  # fmt: skip
 
 
+def _rated(r: pd.DataFrame, new: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Year": list(r["year"]),
+            "Indicator": [f"{i} {n}" for i, n in zip(r["indicator_id"], r["short_name"], strict=True)],
+            f"Without {new}": [f"{s}: {v}" for s, v in zip(r["old_status"], r["old_values"], strict=True)],
+            f"With {new}": [f"{s}: {v}" for s, v in zip(r["new_status"], r["new_values"], strict=True)],
+        }
+    )
+
+
+def moves_section(diff) -> tuple[str, str, pd.DataFrame]:
+    """The ratings whose compared values move while their status stays (not counted as ratings that change)."""
+    moves = _rated(diff.moves if diff.moves is not None else diff.ratings.iloc[0:0], diff.new)
+    return (
+        "Values that move, ratings unchanged",
+        f"{_count(len(moves), 'rating')} of the plan years "
+        f"{'keeps its' if len(moves) == 1 else 'keep their'} status while the values compared move.",
+        moves,
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def memo_markdown(diff) -> str:
     title = f"What changed from {edition_label(diff.old)} to {edition_label(diff.new)}"
     lines = [f"# {title}", "", diff.summary(), "", f"*{md(NOTE)}*", ""]
-    for heading, sentence, table in sections(diff):
+    for heading, sentence, table in [*sections(diff), moves_section(diff)]:
         lines += [f"## {heading}", "", sentence, ""]
         if table.empty:
             lines += ["None.", ""]
@@ -90,7 +109,7 @@ def memo_html(diff) -> str:
 
     parts = [
         {"title": t, "sentence": s, "table": "<p>None.</p>" if table.empty else styled(table).to_html()}
-        for t, s, table in sections(diff)
+        for t, s, table in [*sections(diff), moves_section(diff)]
     ]
     return ENV.get_template("memo.html.j2").render(
         title=f"What changed from {edition_label(diff.old)} to {edition_label(diff.new)}",

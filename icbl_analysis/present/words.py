@@ -8,6 +8,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..facts import primary_site
+
 STATUS_WORDS = {
     "not_applicable": "no obligation",
     "pending": "within the deadline",
@@ -32,6 +34,8 @@ COLOURS = {
     "not assessable from public data": "#ffffff",
     "baseline year": "#1f5f8b",
     "not rated": "#6b7785",
+    "measured differently": "#4a5568",
+    "undecided: published range": "#a3acb9",
     "completed on time": "#2e8540",
     "completed after the deadline": "#946800",
     "deadline missed, not completed": "#c0392b",
@@ -39,7 +43,7 @@ COLOURS = {
     "within an extended deadline": "#1f5f8b",
     "open: the record is undated": "#6b7785",
 }
-TEXT_ON = {"not assessable from public data": "#4a5568"}
+TEXT_ON = {"not assessable from public data": "#4a5568", "undecided: published range": "#1a202c"}
 
 HEADERS = {
     "iso3": "Code",
@@ -115,14 +119,12 @@ def status_word(code) -> str:
 
 
 def number(value, unit: str = "") -> str:
-    """1234.5 -> '1,234.5' (US$ million to one decimal), whole numbers without decimals, gaps as ''."""
+    """1234.5 -> '1,234.5', whole numbers without decimals (as every sentence writes them), gaps as ''."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     value = float(value)
     if unit == "yes_no":
         return "yes" if value else "no"
-    if unit == "USD_million":
-        return f"{value:,.1f}"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
@@ -233,6 +235,7 @@ VALUE_WORDS = {  # codes that appear as cell values in the data tables
     "contamination_declared": "mined areas declared by the state",
     "residual_contamination_reported": "residual contamination reported by others",
     "no_mined_areas_reported": "no mined areas reported",
+    "completion_reported": "completion reported by others",
     "destruction_completed": "destruction completed",
     "deadline_missed": "deadline missed",
     "remaining_stockpile": "stock remaining",
@@ -268,21 +271,7 @@ MEASURE_WORDS = {
     "use_governments_cm": "governments using cluster munitions",
 }
 
-PRIMARY_SITES = (
-    "the-monitor.org",
-    "apminebanconvention.org",
-    "clusterconvention.org",
-    "un.org",
-    "icbl.org",
-    "stopclustermunitions.org",
-    "unog.ch",
-    "ungeneva.org",
-    "unoda.org",
-    "hrw.org",
-)
-
 
 def primary(url) -> bool:
     """A page of the Monitor, the campaign, the treaty secretariats or the UN (else a secondary source)."""
-    site = str(url).split("/")[2] if isinstance(url, str) and "://" in url else ""
-    return any(site == p or site.endswith("." + p) for p in PRIMARY_SITES)
+    return primary_site(url)
