@@ -4,8 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 YEAR   ?= 2015
 STAMP  := $(VENV)/.installed
+AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: help review records test lint validate data reconcile lab benchmark clean-outputs
+.PHONY: help review records test test-browser lint validate data reconcile lab benchmark clean-outputs
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,9 +23,16 @@ review: $(STAMP)  ## build the environment if needed, then the annual review (YE
 records: $(STAMP)  ## write the campaign records workbook for staff to fill in Excel (RECORDS=campaign.xlsx; never replaces a file)
 	$(BIN)/icbl-review records "$(or $(RECORDS),campaign.xlsx)"
 
-test: $(STAMP)  ## build the environment if needed, then lint, the test suite, and every notebook top to bottom (nbval)
+$(AXE):  # axe-core from the npm registry, for the accessibility checks of the browser tests
+	@command -v npm >/dev/null && npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe \
+		axe-core@4.14.1 || echo "npm not found or failed: the accessibility checks will be skipped"
+
+test: $(STAMP) $(AXE)  ## build the environment if needed, then lint, the test suite (browser tests included), every notebook (nbval)
 	$(BIN)/ruff check .
 	ICBL_OUTPUTS_DIR=$$(mktemp -d) $(BIN)/python -m pytest tests notebooks --nbval-lax
+
+test-browser: $(STAMP) $(AXE)  ## only the browser tests: JupyterLab and the published pages in headless Chromium, axe-core
+	ICBL_OUTPUTS_DIR=$$(mktemp -d) $(BIN)/python -m pytest tests -m browser
 
 lint: $(STAMP)  ## ruff only
 	$(BIN)/ruff check .

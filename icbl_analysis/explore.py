@@ -7,13 +7,15 @@ Names are accepted where codes are expected ("Cambodia" for KHM, "Landmine Monit
 
 from __future__ import annotations
 
+import base64
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from . import facts as F
 from . import obligations, treaties
@@ -22,6 +24,7 @@ from .errors import DataError
 from .evidence import period_end, prepare
 from .load import ReviewData, load_data
 from .present import charts, tables
+from .present.alt import alt_text
 from .present.boards import world_status_map
 from .present.words import day, status_word
 
@@ -42,19 +45,28 @@ class View:
     columns: dict[str, str] | None = None
 
     def show(self) -> None:
-        """Display the view: title, chart, table(s) and sources, as the reports show them."""
-        from IPython.display import Image, Markdown, display
+        """Display the view as the reports show it: the title and the chart (as HTML: JupyterLab drops an image
+        output's text alternative), then the table(s) and the sources."""
+        from IPython.display import HTML, display
 
-        display(Markdown(f"### {self.title}"))
+        head, tables_ = self.html()
+        display(HTML(head))
+        display(HTML(tables_))
+
+    def html(self) -> tuple[str, str]:
+        """The view as HTML: the title with the chart, and the tables with the sources."""
+        head = f"<h3>{html.escape(self.title)}</h3>"
         if self.figure is not None:
-            display(Image(data=_png(self.figure), width=round(self.figure.get_figwidth() * self.figure.dpi)))
-        display(tables.styled(self.table, self.columns) if len(self.table) else Markdown("*Nothing recorded.*"))
-        for name, frame in self.more.items():
-            display(Markdown(f"**{name}**"))
-            display(tables.styled(frame) if len(frame) else Markdown("*Nothing recorded.*"))
-        if len(self.sources):
-            display(Markdown("**Sources**"))
-            display(tables.styled(self.sources))
+            alt = alt_text(self.figure, self.chart_data if self.chart_data is not None else self.table)
+            png = base64.b64encode(_png(self.figure)).decode()
+            width = round(self.figure.get_figwidth() * self.figure.dpi)
+            head += f'\n<img src="data:image/png;base64,{png}" width="{width}" alt="{html.escape(alt)}">'
+        parts = []
+        for name, frame, columns in [("", self.table, self.columns), *((n, f, None) for n, f in self.more.items()),
+                                     *([("Sources", self.sources, None)] if len(self.sources) else [])]:  # fmt: skip
+            parts.append(f"<p><strong>{html.escape(name)}</strong></p>" if name else "")
+            parts.append(tables.styled(frame, columns).to_html() if len(frame) else "<p><em>Nothing recorded.</em></p>")
+        return head, "\n".join(p for p in parts if p)
 
     def export(self, folder: str | Path) -> dict[str, Path]:
         """Write the table (CSV), the chart (PNG and SVG, with its data) and the sources (CSV) into `folder`."""
@@ -143,7 +155,8 @@ def timeline(state: str, data: ReviewData | None = None) -> pd.DataFrame:
     events = data.treaty_events[data.treaty_events["iso3"] == iso3]
     for r in events.to_dict("records"):
         what = r["event"].replace("_", " ")
-        rows.append(_event(r["date"], r["treaty"], "membership", what, r.get("instrument") or "", r))
+        instrument = r.get("instrument") if isinstance(r.get("instrument"), str) else ""  # a blank cell is NaN
+        rows.append(_event(r["date"], r["treaty"], "membership", what, instrument, r))
     far = date(2100, 1, 1)
     for treaty in TREATIES:
         table = treaties.status_of(data, treaty, far).set_index("iso3")
@@ -319,7 +332,8 @@ def _timeline_chart(events: pd.DataFrame, name: str):
     charts.apply_style()
     lanes = [(t, p) for t in TREATIES for p in ("membership", "stockpile", "clearance")
              if ((dated["treaty"] == t) & (dated["obligation"] == p)).any()]  # fmt: skip
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.7 * len(lanes)))
+    fig = Figure(figsize=(9, 1.2 + 0.7 * len(lanes)))  # not pyplot's: nothing shows or closes it but its View
+    ax = fig.subplots()
     colours = {"MBT": charts.PALETTE["MBT"], "CCM": charts.PALETTE["CCM"]}
     offsets = (9, -15, 19, -25)  # labels of events close in time take turns above and below the lane
     for y, (treaty, part) in enumerate(lanes):

@@ -22,6 +22,7 @@ from .evidence import BASIS_SHORT
 from .indicators import RECORDS
 from .paths import outputs_dir
 from .present import charts, figures, tables, text
+from .present.alt import alt_text
 from .present.words import esc, md, status_word
 from .profile import compute_profile
 from .ratings import RATED
@@ -52,7 +53,8 @@ class Output:
         self.figures.append(name)
         # the report shows the saved PNG itself, at the figure's size: drawing it once more for the notebook
         # (as display(fig) does) would cost as much as saving it
-        display(Image(data=paths["png"].read_bytes(), width=round(fig.get_figwidth() * fig.dpi)))
+        width = round(fig.get_figwidth() * fig.dpi)
+        display(Image(data=paths["png"].read_bytes(), width=width, alt=alt_text(fig, data)))  # alt: its finding
         plt.close(fig)
 
     def table(self, frame: pd.DataFrame, columns: dict[str, str] | None = None, name: str | None = None,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .key_figures import KeyFigures, counted
 from .paths import BUNDLED_DATA_DIR
+from .present.alt import png_description
 from .present.words import COLOURS, TEXT_ON, day
 
 RATED = ("on track", "at risk", "off track")
@@ -50,7 +51,8 @@ def read_json(path: Path) -> dict:
 def _img(path: Path) -> dict | None:
     if not path.exists():
         return None
-    return {"data": base64.b64encode(path.read_bytes()).decode(), "alt": path.stem.replace("_", " ")}
+    alt = png_description(path) or path.stem.replace("_", " ")  # the chart's finding, kept in the PNG by charts.save
+    return {"data": base64.b64encode(path.read_bytes()).decode(), "alt": alt}
 
 
 def _status(status: str) -> dict:

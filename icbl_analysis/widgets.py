@@ -1,9 +1,14 @@
 """Controls for the exploration notebook: each explorer is a row of controls over an output area that
 redraws in place. Every explorer keeps its last view (`.view`) and can be driven from code:
-`box.controls["treaty"].value = "CCM"` redraws it as a click would."""
+`box.controls["treaty"].value = "CCM"` redraws it as a click would.
+
+JupyterLab sends widget messages on kernel subshells, so a redraw can run while another message is handled
+in another thread, and each message ends with the inline backend showing and closing every pyplot figure.
+The views therefore draw on figures pyplot does not know (explore.py), and one redraw runs at a time."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import ipywidgets as w
@@ -15,6 +20,10 @@ from .diff import editions
 from .errors import DataError
 from .load import ReviewData, load_data
 from .paths import outputs_dir
+
+REVIEW_YEAR = 2015
+EVERY_YEAR = "every year"
+_DRAWING = threading.RLock()  # matplotlib and the output area are not safe to use from two threads at once
 
 
 class Explorer(w.VBox):
@@ -32,6 +41,10 @@ class Explorer(w.VBox):
 
     def refresh(self) -> None:
         """Draw the view for the controls' values; a value that cannot be shown is said in words."""
+        with _DRAWING:
+            self._draw()
+
+    def _draw(self) -> None:
         values = {k: c.value for k, c in self.controls.items()}
         with self.area:
             clear_output(wait=True)
@@ -52,14 +65,15 @@ class Explorer(w.VBox):
         return paths
 
 
-def treaty_explorer(data: ReviewData | None = None) -> Explorer:
-    """A treaty and a date -> the map, the count and the States Parties with their deadlines on that date."""
+def treaty_explorer(data: ReviewData | None = None, year: int = REVIEW_YEAR) -> Explorer:
+    """A treaty and a date (the end of the review year at first) -> the map, the count and the States Parties
+    with their deadlines on that date."""
     data = data or load_data()
     controls = {
         "treaty": w.Dropdown(
             options=[("Mine Ban Treaty", "MBT"), ("Convention on Cluster Munitions", "CCM")], description="Treaty"
         ),  # fmt: skip
-        "on": w.DatePicker(value=date(2015, 12, 31), description="On"),
+        "on": w.DatePicker(value=date(year, 12, 31), description="On"),
         "which": w.Dropdown(
             options=[(text, key) for key, text in explore.WHICH.items()], value="all", description="Show"
         ),  # fmt: skip
@@ -92,14 +106,23 @@ def metric_explorer(data: ReviewData | None = None) -> Explorer:
     return Explorer(controls, lambda metric, place: explore.metric_view(metric, place or "World", data=data), "metric")
 
 
-def changes_explorer(data: ReviewData | None = None) -> Explorer:
-    """Two editions and a year (or every year) -> what the newer one revised, states first or no longer states."""
+def changes_explorer(data: ReviewData | None = None, year: int = REVIEW_YEAR) -> Explorer:
+    """Two editions and a year (or every year) -> what the newer one revised, states first or no longer states.
+    At first: the Landmine Monitor that reports on the review year (published the year after) against the one
+    before it, for the review year."""
     data = data or load_data()
-    known = editions(data.monitor_facts, "LM") + editions(data.monitor_facts, "CMM")
-    years = [("every year", None)] + [(str(y), y) for y in range(2025, 1998, -1)]
+    lm = editions(data.monitor_facts, "LM")
+    known = lm + editions(data.monitor_facts, "CMM")
+    new = f"LM{year + 1}" if f"LM{year + 1}" in lm[1:] else lm[-1]
+    periods = sorted({int(str(p)[-4:]) for p in data.monitor_facts["period"].dropna()})
+    years = [(EVERY_YEAR, EVERY_YEAR)] + [(str(y), y) for y in periods]
     controls = {
-        "old": w.Dropdown(options=known, value="LM2015", description="From"),
-        "new": w.Dropdown(options=known, value="LM2016", description="To"),
-        "year": w.Dropdown(options=years, value=None, description="Year"),
+        "old": w.Dropdown(options=known, value=lm[lm.index(new) - 1], description="From"),
+        "new": w.Dropdown(options=known, value=new, description="To"),
+        "year": w.Dropdown(options=years, value=year if year in periods else EVERY_YEAR, description="Year"),
     }
-    return Explorer(controls, lambda old, new, year: explore.changes_view(old, new, year, data=data), "changes")
+
+    def render(old, new, year):
+        return explore.changes_view(old, new, None if year == EVERY_YEAR else year, data=data)
+
+    return Explorer(controls, render, "changes")

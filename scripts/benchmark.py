@@ -5,7 +5,9 @@
 - country profiles: a plain papermill loop over three states, extrapolated to every state, against
   `icbl-review profiles --countries all` (HTML and charts), and the same with PDFs;
 - reruns with `--only-changed` after one changed row, in a table one notebook reads and in one all read;
-- loading the bundled data in a fresh process, its checks remembered and not.
+- loading the bundled data in a fresh process, its checks remembered and not;
+- the explorers in JupyterLab in headless Chromium: the time from a control changed by hand to the chart
+  redrawn on the page (median per explorer and over all; `--redraw-only` runs this part alone).
 
 Each line gives the wall time, the ratio to its baseline, and the peak memory of the process tree (the sum
 of resident memory of every process, sampled ten times a second). Not a test: `make benchmark`.
@@ -123,14 +125,80 @@ def change_row(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+REDRAWS = {  # explorer -> (control, values to alternate, what the title then says)
+    "treaty_explorer": ("input[type=date]", ["2010-12-31", "2015-12-31"], ["31 December 2010", "31 December 2015"]),
+    "state_explorer": ("input[type=text]", ["Bosnia and Herzegovina", "Cambodia"], ["Bosnia", "Cambodia"]),
+    "metric_explorer": ("input[type=text]", ["Syria", "World"], ["Syria", "World"]),
+}
+
+
+def redraw_times(rounds: int) -> dict[str, list[float]]:
+    """Seconds from a control changed in the page to the new chart shown, `rounds` times per explorer: the
+    notebook open in JupyterLab in headless Chromium, as a researcher uses it."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from browser import Notebook, launch, open_tab, start_lab, stop_lab
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="icbl-redraw-") as tmp, sync_playwright() as playwright:
+        chromium, why = launch(playwright)
+        if chromium is None:
+            raise SystemExit(f"redraw timing needs a browser: {why}")
+        lab = start_lab(Path(tmp))
+        try:
+            nb = Notebook(open_tab(chromium), lab, "explore.ipynb")
+            nb.run_all()
+            sources = nb.sources()
+            for call, (control, values, titles) in REDRAWS.items():
+                cell = nb.cell(next(i for i, src in enumerate(sources) if src.strip() == f"widgets.{call}()"))
+                field = cell.locator(control).first
+                for i in range(rounds):
+                    value, title = values[i % 2], titles[i % 2]
+                    old = cell.evaluate("c => (c.querySelector('.widget-output img') || {}).src || ''")
+                    start = time.perf_counter()
+                    field.fill(value)
+                    if control == "input[type=text]":
+                        field.press("Enter")
+                    cell.evaluate_handle(
+                        """(c, [old, title]) => new Promise(done => { const check = () => {
+                            const img = c.querySelector('.widget-output img');
+                            const h = c.querySelector('.widget-output h3');
+                            const drawn = img && img.src !== old && img.complete;
+                            if (drawn && h && h.textContent.includes(title)) done(true);
+                            else requestAnimationFrame(check); }; check(); })""",
+                        [old, title],
+                    )
+                    times.setdefault(call, []).append(time.perf_counter() - start)
+            nb.close()
+        finally:
+            chromium.close()
+            stop_lab(lab)
+    return times
+
+
+def print_redraws(rounds: int) -> None:
+    times = redraw_times(rounds)
+    every = [t for ts in times.values() for t in ts]
+    print(f"explorer redraw in the browser, control change to chart shown ({rounds} changes each):")
+    for call, ts in times.items():
+        print(f"  {call:22} median {statistics.median(ts):5.2f} s   (min {min(ts):.2f}, max {max(ts):.2f})")
+    print(f"  {'all':22} median {statistics.median(every):5.2f} s   (load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs)")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", type=int, default=2015)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the annual comparison (median)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the profiles run with PDFs")
+    parser.add_argument("--redraw-only", action="store_true", help="only the explorers' redraw time in a browser")
+    parser.add_argument("--redraws", type=int, default=10, help="control changes per explorer (median)")
     args = parser.parse_args()
     year = str(args.year)
     print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}; review year {year}")
+    if args.redraw_only:
+        print_redraws(args.redraws)
+        return 0
     subprocess.run([str(BIN / "icbl-review"), "validate"], check=True, capture_output=True)  # checks remembered
     with tempfile.TemporaryDirectory(prefix="icbl-benchmark-") as tmp:
         tmp = Path(tmp)
@@ -184,6 +252,7 @@ def main() -> int:
 
     warm, cold = load_times()
     print(f"loading the bundled data in a fresh process: {warm:.2f} s (checks remembered), {cold:.2f} s (checked)")
+    print_redraws(args.redraws)
     return 0
 
 

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
 
 from .charts import PALETTE, THOUSANDS, apply_style, editions_words, footer
 from .words import COLOURS, TEXT_ON
@@ -191,7 +192,8 @@ def world_status_map(events: pd.DataFrame, on: date, categories: pd.DataFrame | 
     if counts is None:
         counts = {k: str(n) for k, n in categories["category"].value_counts().items()}
     category = dict(zip(categories["iso3"], categories["category"], strict=True))
-    fig, ax = plt.subplots(figsize=(11, 5.6))
+    fig = Figure(figsize=(11, 5.6))  # not pyplot's: no backend shows or closes it behind the caller's back
+    ax = fig.subplots()
     polygons, colours = [], []
     for code, rings in world_shapes():
         if code == "ATA":

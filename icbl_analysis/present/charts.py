@@ -11,10 +11,12 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import treaties
 from ..facts import edition_label
+from .alt import alt_text
 from .tables import spreadsheet_safe
 from .words import chart_text, number
 
@@ -74,7 +76,7 @@ def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, P
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
-    fig.savefig(paths["png"], metadata={"Software": None})
+    fig.savefig(paths["png"], metadata={"Software": None, "Description": alt_text(fig, data)})  # read for alt
     fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
     spreadsheet_safe(data).to_csv(paths["csv"], index=False, lineterminator="\n")
     return paths
@@ -183,7 +185,8 @@ def revisions(series_first: pd.DataFrame, series_latest: pd.DataFrame, title: st
     if data["first_published"].isna().all() and data["latest"].isna().all():
         return None, data
     apply_style()
-    fig, ax = plt.subplots()
+    fig = Figure()  # not pyplot's: no backend shows or closes it behind the caller's back
+    ax = fig.subplots()
     same = data["first_published"].fillna(-1).equals(data["latest"].fillna(-1))
     ax.plot(
         data["period"],

@@ -28,7 +28,7 @@ STATUS_WORDS = {
 
 COLOURS = {
     "on track": "#2e8540",
-    "at risk": "#b07d00",
+    "at risk": "#946800",  # white text on it: 4.9:1 (WCAG AA needs 4.5)
     "off track": "#c0392b",
     "no data found": "#6b7785",
     "not assessable from public data": "#ffffff",
@@ -37,7 +37,7 @@ COLOURS = {
     "measured differently": "#4a5568",
     "undecided: published range": "#a3acb9",
     "completed on time": "#2e8540",
-    "completed after the deadline": "#b07d00",
+    "completed after the deadline": "#946800",
     "deadline missed, not completed": "#c0392b",
     "within the deadline": "#1f5f8b",
     "within an extended deadline": "#1f5f8b",
