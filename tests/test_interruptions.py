@@ -179,6 +179,9 @@ def test_a_run_stopped_while_printing_pdfs_leaves_no_browser_and_the_reviews_as_
     before = snapshot(published)
     proc = start(published, "--notebooks", "goal4", pdf=True)
     chromium = wait_for_browser(proc)
+    deadline = time.monotonic() + 30  # printing has begun: the runner has noted its browser in the staging folder
+    while not list(published.glob(f".staging-*/{BROWSER}")) and time.monotonic() < deadline:
+        time.sleep(0.02)
     pgid = os.getpgid(chromium.pid)
     assert pgid != os.getpgid(proc.pid)  # a group of its own: stopped as one
     signals = {"Ctrl-C": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP, "kill -9": signal.SIGKILL}
