@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from . import facts as _facts
 from . import obligations as _obligations
+from .core.errors import DataError
 from .countries import to_iso3 as _iso3
-from .errors import DataError
 from .explore import _date, changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
 from .load import ReviewData, load_data
 from .treaties import count_states_parties as _count

@@ -11,7 +11,7 @@ import errno
 import sys
 from pathlib import Path
 
-from .errors import DataError
+from .core.errors import DataError
 
 # Each command imports what it needs when it runs: `import papermill` alone costs about two seconds,
 # which `icbl-review validate` or `states-parties` should not pay.
@@ -142,7 +142,7 @@ def _records(args) -> int:
 
 
 def _params(args) -> int:
-    from .paths import notebooks_dir
+    from .core.paths import notebooks_dir
 
     path = Path(args.notebook)
     if not path.exists():
@@ -210,7 +210,7 @@ def _coverage(args) -> int:
         "obligation tables"
     )
     if args.csv:
-        from .present.tables import spreadsheet_safe
+        from .core.escape import spreadsheet_safe
 
         spreadsheet_safe(table).to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
@@ -290,7 +290,7 @@ def _reconcile(args) -> int:
 
 def _build(args) -> int:
     from .build import build
-    from .paths import BUNDLED_DATA_DIR
+    from .core.paths import BUNDLED_DATA_DIR
 
     folder = Path(args.data) if args.data else BUNDLED_DATA_DIR
     out, skipped = build(folder, write=not args.check)

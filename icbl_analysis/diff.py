@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import indicators, ratings
-from .errors import DataError
+from .core.errors import DataError
+from .core.escape import spreadsheet_safe
 from .facts import EDITION_PATTERN, PREFERRED_DOMAIN, edition_label, edition_year
 from .load import ReviewData
 
@@ -218,7 +219,6 @@ def write_memo(diff: EditionDiff, folder: Path, archive: Path | None = None) -> 
     """The memo as Markdown and HTML (and the changes as CSV) in `folder`: `<old>-<new>.md|html|csv`. An
     earlier memo of the same name that differs (edited by hand, or from other data) moves to `archive`."""
     from .present.memo import memo_html, memo_markdown
-    from .present.tables import spreadsheet_safe
 
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{diff.old}-{diff.new}"

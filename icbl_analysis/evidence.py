@@ -27,7 +27,7 @@ from datetime import date
 import pandas as pd
 
 from . import treaties
-from .errors import DataError
+from .core.errors import DataError
 
 BASES = ("treaty", "monitor")
 BASIS_WORDS = {

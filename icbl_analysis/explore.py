@@ -19,8 +19,9 @@ from matplotlib.figure import Figure
 
 from . import facts as F
 from . import obligations, treaties
+from .core.errors import DataError
+from .core.escape import spreadsheet_safe
 from .countries import country_table, name_of, to_iso3
-from .errors import DataError
 from .evidence import period_end, prepare
 from .load import ReviewData, load_data
 from .present import charts, tables
@@ -74,13 +75,13 @@ class View:
         out.mkdir(parents=True, exist_ok=True)
         stem = _slug(self.title)
         paths = {"table": out / f"{stem}.csv"}
-        tables.spreadsheet_safe(self.table).to_csv(paths["table"], index=False, lineterminator="\n")
+        spreadsheet_safe(self.table).to_csv(paths["table"], index=False, lineterminator="\n")
         for name, frame in self.more.items():
             paths[name] = out / f"{stem}-{_slug(name)}.csv"
-            tables.spreadsheet_safe(frame).to_csv(paths[name], index=False, lineterminator="\n")
+            spreadsheet_safe(frame).to_csv(paths[name], index=False, lineterminator="\n")
         if len(self.sources):
             paths["sources"] = out / f"{stem}-sources.csv"
-            tables.spreadsheet_safe(self.sources).to_csv(paths["sources"], index=False, lineterminator="\n")
+            spreadsheet_safe(self.sources).to_csv(paths["sources"], index=False, lineterminator="\n")
         if self.figure is not None:
             saved = charts.save(self.figure, self.chart_data if self.chart_data is not None else self.table, stem, out)
             paths.update(png=saved["png"], svg=saved["svg"])

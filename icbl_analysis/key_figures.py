@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .core.escape import spreadsheet_safe
 from .facts import EDITION_PATTERN, edition_label, format_value, primary_site, source_label
 
 SOURCE_WORDS = {"Monitor": "Landmine / Cluster Munition Monitor"}
@@ -156,8 +157,6 @@ class KeyFigures:
         return pd.DataFrame(rows, columns=COLUMNS)
 
     def write(self, path: Path) -> Path:
-        from .present.tables import spreadsheet_safe
-
         spreadsheet_safe(self.frame()).to_csv(path, index=False, lineterminator="\n")
         return path
 

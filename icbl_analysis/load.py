@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .errors import DataError
-from .paths import data_dir as resolve_data_dir
-from .paths import real
+from .core.errors import DataError
+from .core.paths import data_dir as resolve_data_dir
+from .core.paths import real
 from .read import empty_table, merge, read_table
 from .schema import TABLES, USER_TABLES  # noqa: F401  (imported from here by callers)
 from .validate import ensure_valid, validate_folder  # noqa: F401

@@ -18,12 +18,13 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from . import facts as F
+from .core.escape import esc, md, spreadsheet_safe
+from .core.paths import outputs_dir
 from .evidence import BASIS_SHORT
 from .indicators import RECORDS
-from .paths import outputs_dir
 from .present import charts, figures, tables, text
 from .present.alt import alt_text
-from .present.words import esc, md, status_word
+from .present.words import status_word
 from .profile import compute_profile
 from .ratings import RATED
 from .review import Review, compute_review
@@ -62,7 +63,7 @@ class Output:
         """Show a table in people's words, with its caption in the same block (a caption never ends a page);
         with `name`, also save it as `<name>.csv` (codes kept). `cited` columns hold a source's own words."""
         if name:
-            tables.spreadsheet_safe(frame.drop(columns=["_line"], errors="ignore")).to_csv(
+            spreadsheet_safe(frame.drop(columns=["_line"], errors="ignore")).to_csv(
                 self.folder / f"{name}.csv", index=False, lineterminator="\n"
             )
         head = f"<p class='caption'>{caption}</p>" if caption else ""
@@ -201,7 +202,7 @@ def save(review: Review, out: Output) -> None:
     collects)."""
     for name, frame in (("indicator_values", review.values), ("ratings", review.goal_ratings()),
                         ("objectives", review.objectives())):  # fmt: skip
-        tables.spreadsheet_safe(frame).to_csv(out.folder / f"{name}.csv", index=False, lineterminator="\n")
+        spreadsheet_safe(frame).to_csv(out.folder / f"{name}.csv", index=False, lineterminator="\n")
     review.figures.write(out.folder / "key_figures.csv")
     rated = review.goal_ratings()
     goals = sorted(rated["goal"].unique())
@@ -268,7 +269,7 @@ FIGURE_COLUMNS = {"figure": "Figure", "period": "Year", "shown": "Value", "editi
 def profile_figures(profile, out: Output) -> None:
     out.markdown("## Monitor figures for this country")
     figures = profile.monitor_figures()
-    tables.spreadsheet_safe(figures).to_csv(out.folder / "monitor_figures.csv", index=False, lineterminator="\n")
+    spreadsheet_safe(figures).to_csv(out.folder / "monitor_figures.csv", index=False, lineterminator="\n")
     shown = figures.assign(shown=[profile.figures.text(k) for k in figures["key"]]) if len(figures) else figures
     out.table(shown, FIGURE_COLUMNS if len(figures) else None, cited=("quote",))
     casualties = figures[figures["metric"] == "casualties_total"] if len(figures) else figures
@@ -315,7 +316,7 @@ def reconciliation(review: Review, out: Output) -> None:
     brief = {k: v for k, v in RECONCILIATION_COLUMNS.items() if k not in ("explanation", "source_url")}
     out.table(differ, brief, caption="<strong>The counts that differ</strong> (each explanation is in the researcher "
               "copy)")  # fmt: skip
-    tables.spreadsheet_safe(table.drop(columns=["row", "shown", "counted"])).to_csv(
+    spreadsheet_safe(table.drop(columns=["row", "shown", "counted"])).to_csv(
         out.folder / "reconciliation.csv", index=False, lineterminator="\n"
     )
     out.markdown('<div class="annex"></div>\n\n## Researcher annex: every published count against the derived one',

@@ -17,12 +17,13 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from . import pdf as pdf_printer
+from .core.escape import clean, csv_cell
 from .countries import name_of
 from .facts import edition_label
 from .key_figures import KeyFigures
 from .outputs import BROWSER
 from .present.text import vintage_words
-from .present.words import COLOURS, clean, csv_cell
+from .present.words import COLOURS
 from .slides import deck, read_csv, read_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

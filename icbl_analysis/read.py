@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
+from .core.errors import DataError
+from .core.paths import data_dir as resolve_data_dir
 from .countries import did_you_mean, known_codes, lookup_name
-from .errors import DataError
-from .paths import data_dir as resolve_data_dir
 
 
 def _country_columns(name: str) -> set[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError
+from .core.errors import DataError
 from .fingerprints import code_hash
 
 TABLE = "researcher_indicators.csv"

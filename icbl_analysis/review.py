@@ -19,8 +19,8 @@ import pandas as pd
 
 from . import facts as F
 from . import indicators, obligations, ratings, treaties
+from .core.errors import DataError
 from .countries import name_of
-from .errors import DataError
 from .evidence import meeting_index, period_end
 from .facts import check_vintage, edition_year, format_value, source_label
 from .key_figures import KeyFigures, review_figures

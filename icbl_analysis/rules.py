@@ -14,8 +14,8 @@ from datetime import date
 import pandas as pd
 
 from . import schema
+from .core.errors import DataError
 from .countries import country_table
-from .errors import DataError
 
 KIND_WORDS = {"territory": "a territory", "other_area": "an area that is not a state", "organization":
               "an organisation", "world": "the world as a whole", "state": "a state"}  # fmt: skip

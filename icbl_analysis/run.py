@@ -20,14 +20,14 @@ from importlib import metadata
 from pathlib import Path
 
 from . import obligations, publish, treaties
+from .core.errors import DataError
+from .core.paths import REPO_DIR, notebooks_dir, real
+from .core.paths import data_dir as resolve_data_dir
 from .countries import country_table, to_iso3
-from .errors import DataError
 from .fingerprints import code_hash, data_hashes, file_hash
 from .load import load_data
 from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
 from .outputs import publish as publish_folder
-from .paths import REPO_DIR, notebooks_dir, real
-from .paths import data_dir as resolve_data_dir
 from .read import read_table
 from .records import check_records
 from .review import check_parameters

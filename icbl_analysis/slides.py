@@ -11,8 +11,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+from .core.paths import BUNDLED_DATA_DIR
 from .key_figures import KeyFigures, counted
-from .paths import BUNDLED_DATA_DIR
 from .present.alt import png_description
 from .present.words import COLOURS, TEXT_ON, day
 

@@ -24,11 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import rules, schema
+from .core.errors import DataError
+from .core.paths import BUNDLED_DATA_DIR, real
+from .core.paths import data_dir as resolve_data_dir
 from .countries import did_you_mean, lookup_name
-from .errors import DataError
 from .fingerprints import code_hash
-from .paths import BUNDLED_DATA_DIR, real
-from .paths import data_dir as resolve_data_dir
 from .read import check_header, merge, read_table
 from .schema import USER_TABLES
 

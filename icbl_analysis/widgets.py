@@ -15,11 +15,11 @@ import ipywidgets as w
 from IPython.display import Markdown, clear_output, display
 
 from . import explore
+from .core.errors import DataError
+from .core.paths import outputs_dir
 from .countries import country_table, name_of
 from .diff import editions
-from .errors import DataError
 from .load import ReviewData, load_data
-from .paths import outputs_dir
 
 REVIEW_YEAR = 2015
 EVERY_YEAR = "every year"

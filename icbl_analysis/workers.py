@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 from tqdm import tqdm
 
+from .core.paths import notebooks_dir
 from .kernels import prestart, run_and_render
-from .paths import notebooks_dir
 
 
 def nb_out(staging: Path, name: str) -> Path:

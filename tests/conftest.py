@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from browser import browser, lab, tab  # noqa: F401 - the real-browser fixtures (tests/browser.py)
 
+from icbl_analysis.core.paths import BUNDLED_DATA_DIR
 from icbl_analysis.load import load_data
-from icbl_analysis.paths import BUNDLED_DATA_DIR
 
 
 @pytest.fixture(scope="session")

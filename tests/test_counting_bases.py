@@ -7,7 +7,7 @@ import pytest
 
 import icbl_analysis as icbl
 from icbl_analysis import obligations as o
-from icbl_analysis.errors import DataError
+from icbl_analysis.core.errors import DataError
 
 
 def status(data, treaty, kind, on, iso3, basis="treaty"):

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 import yaml
 
-from icbl_analysis.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, REPO_DIR
+from icbl_analysis.core.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, REPO_DIR
 from icbl_analysis.schema import descriptor, table_names
 
 
@@ -93,7 +93,7 @@ def test_a_batch_column_no_table_knows_is_an_error(tmp_path):
     import shutil
 
     from icbl_analysis.build import build
-    from icbl_analysis.errors import DataError
+    from icbl_analysis.core.errors import DataError
 
     copy = tmp_path / "data"
     shutil.copytree(BUNDLED_DATA_DIR, copy)

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from icbl_analysis import cli
-from icbl_analysis.paths import NOTEBOOKS_DIR
+from icbl_analysis.core.paths import NOTEBOOKS_DIR
 from icbl_analysis.run import ANNUAL_NOTEBOOKS, run_annual
 
 
@@ -135,7 +135,7 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
 
 
 def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
-    from icbl_analysis.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.core.paths import BUNDLED_DATA_DIR
 
     data = tmp_path / "data"
     shutil.copytree(BUNDLED_DATA_DIR, data)

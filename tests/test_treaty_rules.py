@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from icbl_analysis import treaties as t
-from icbl_analysis.errors import DataError
+from icbl_analysis.core.errors import DataError
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import treaties
+from ..core.escape import chart_text, spreadsheet_safe
 from ..facts import edition_label
 from .alt import alt_text
-from .tables import spreadsheet_safe
-from .words import chart_text, number
+from .words import number
 
 PALETTE = {
     "MBT": "#1f5f8b",

@@ -6,10 +6,10 @@ from urllib.parse import quote, urlparse
 
 import pandas as pd
 
+from ..core.escape import clean, md
 from ..countries import name_of
 from ..facts import edition_label, format_value
 from .tables import styled
-from .words import clean, md
 
 NOTE = (
     "Only the figures collected in the suite's data (data/monitor_facts.csv, each with its source and quote) "

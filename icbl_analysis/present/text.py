@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..core.escape import md
 from ..facts import edition_label
 from ..indicators import RECORDS
 from ..key_figures import Figure, agree, counted
 from ..ratings import RATED
-from .words import day, md
+from .words import day
 
 VINTAGE_WORDS = {"first": "as first published", "latest": "as in the latest edition"}
 MEASURE_PHRASES = {  # how a headline names what a value measures

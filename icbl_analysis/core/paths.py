@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # icbl_analysis/ (this file is in core/)
 REPO_DIR = PACKAGE_DIR.parent
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
 
