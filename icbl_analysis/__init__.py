@@ -20,9 +20,9 @@ from __future__ import annotations
 from . import facts as _facts
 from . import obligations as _obligations
 from .core.errors import DataError
-from .countries import to_iso3 as _iso3
+from .data.countries import to_iso3 as _iso3
+from .data.load import ReviewData, load_data
 from .explore import _date, changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
-from .load import ReviewData, load_data
 from .treaties import count_states_parties as _count
 from .treaties import states_parties as _states_parties
 

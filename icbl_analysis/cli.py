@@ -92,7 +92,7 @@ def _report(result, label: str) -> int:
 
 
 def _templates(args) -> int:
-    from .blank_tables import write_templates
+    from .data.blank_tables import write_templates
 
     if Path(args.folder).exists() and not Path(args.folder).is_dir():
         raise DataError("is a file; name a folder for the templates", column="folder", value=args.folder)
@@ -104,8 +104,8 @@ def _templates(args) -> int:
 
 
 def _validate(args) -> int:
-    from .records import check_records, records_folder
-    from .validate import validate_folder
+    from .data.records import check_records, records_folder
+    from .data.validate import validate_folder
 
     problems = validate_folder(args.folder, partial=args.partial, base=args.data, records=args.records)
     if args.records:  # the same checks `annual --records` makes, told by sheet and cell
@@ -127,7 +127,7 @@ def read_lines(path: Path) -> list[str]:
 
 
 def _records(args) -> int:
-    from .records import default_years, records_catalogue, write_workbook
+    from .data.records import default_years, records_catalogue, write_workbook
 
     first = args.from_year or default_years().start
     last = args.to_year or default_years().stop - 1
@@ -172,7 +172,7 @@ def _parties(args) -> int:
 
     import icbl_analysis as icbl
 
-    from .schema import day_problem
+    from .data.schema import day_problem
 
     problem = day_problem(args.on)
     if problem is None and args.on > date.today().isoformat():
@@ -187,7 +187,7 @@ def _parties(args) -> int:
 
 def _coverage(args) -> int:
     from . import indicators
-    from .load import load_data
+    from .data.load import load_data
     from .review import check_parameters
 
     check_parameters(args.to_year, args.from_year, args.vintage, args.data or "", args.user_data or "")
@@ -218,9 +218,9 @@ def _coverage(args) -> int:
 
 
 def _diff(args) -> int:
+    from .data.load import load_data
     from .diff import compare_editions, editions, review_pair, write_memo
     from .facts import EDITION_PATTERN
-    from .load import load_data
     from .run import prepare_out
 
     data = load_data(args.data, args.user_data)
@@ -250,7 +250,7 @@ def _diff(args) -> int:
 
 
 def _reconcile(args) -> int:
-    from .load import load_data
+    from .data.load import load_data
     from .reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
 
     data = load_data(args.data, args.user_data)
@@ -289,8 +289,8 @@ def _reconcile(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build
     from .core.paths import BUNDLED_DATA_DIR
+    from .data.build import build
 
     folder = Path(args.data) if args.data else BUNDLED_DATA_DIR
     out, skipped = build(folder, write=not args.check)

@@ -26,7 +26,7 @@ from datetime import date
 import pandas as pd
 
 from . import obligations, treaties
-from .countries import country_table
+from .data.countries import country_table
 from .obligations import COMPLETED, OPEN
 
 

@@ -21,9 +21,9 @@ from . import facts as F
 from . import obligations, treaties
 from .core.errors import DataError
 from .core.escape import spreadsheet_safe
-from .countries import country_table, name_of, to_iso3
+from .data.countries import country_table, name_of, to_iso3
+from .data.load import ReviewData, load_data
 from .evidence import period_end, prepare
-from .load import ReviewData, load_data
 from .present import charts, tables
 from .present.alt import alt_text
 from .present.boards import world_status_map

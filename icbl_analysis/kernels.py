@@ -32,7 +32,7 @@ for _name in [n for n in _ip.user_ns if not n.startswith("_") and n not in _ip.u
 _ip.history_manager.output_hist.clear()
 _ip.execution_count = 1  # each notebook numbers its cells from 1
 del _ip, _name
-__import__("icbl_analysis.load").load.forget_reads()
+__import__("icbl_analysis.data.load").data.load.forget_reads()
 """  # the previous notebook's names and figures go; imported modules (and their caches) stay
 ENGINE = "icbl-warm"
 WARM_IMPORTS = "import icbl_analysis.notebook"
@@ -117,9 +117,8 @@ def prestart(cwd: str, log: Path) -> None:
 
 def tables_read(kc) -> list[str] | None:
     """The tables the notebook just run read (None when the kernel cannot say)."""
-    reply = run_sync(kc.execute_interactive)(
-        "", silent=True, user_expressions={"read": "__import__('icbl_analysis.load').load.tables_read()"}, timeout=60
-    )
+    asked = "__import__('icbl_analysis.data.load').data.load.tables_read()"
+    reply = run_sync(kc.execute_interactive)("", silent=True, user_expressions={"read": asked}, timeout=60)
     found = reply["content"].get("user_expressions", {}).get("read", {})
     if found.get("status") != "ok":
         return None

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from . import treaties
-from .countries import name_of
+from .data.countries import name_of
 from .evidence import Evidence, StateRecord, fill_unknown_deadlines
 
 OBLIGATION_STATUSES = [

@@ -11,10 +11,10 @@ import pandas as pd
 
 from . import facts as F
 from . import obligations, treaties
-from .countries import name_of, to_iso3
+from .data.countries import name_of, to_iso3
+from .data.load import ReviewData, load_data
 from .evidence import period_end
 from .key_figures import KeyFigures, days_left
-from .load import ReviewData, load_data
 from .present.words import status_word
 from .review import check_parameters, metric_labels
 

@@ -18,7 +18,7 @@ from nbconvert import HTMLExporter
 
 from . import pdf as pdf_printer
 from .core.escape import clean, csv_cell
-from .countries import name_of
+from .data.countries import name_of
 from .facts import edition_label
 from .key_figures import KeyFigures
 from .outputs import BROWSER

@@ -20,11 +20,11 @@ import pandas as pd
 from . import facts as F
 from . import indicators, obligations, ratings, treaties
 from .core.errors import DataError
-from .countries import name_of
+from .data.countries import name_of
+from .data.load import ReviewData, load_data
 from .evidence import meeting_index, period_end
 from .facts import check_vintage, edition_year, format_value, source_label
 from .key_figures import KeyFigures, review_figures
-from .load import ReviewData, load_data
 
 FIRST_YEAR = 1997
 PLAN_YEARS = range(2012, 2016)

@@ -23,17 +23,17 @@ from . import obligations, publish, treaties
 from .core.errors import DataError
 from .core.paths import REPO_DIR, notebooks_dir, real
 from .core.paths import data_dir as resolve_data_dir
-from .countries import country_table, to_iso3
-from .fingerprints import code_hash, data_hashes, file_hash
-from .load import load_data
+from .data.countries import country_table, to_iso3
+from .data.fingerprints import code_hash, data_hashes, file_hash
+from .data.load import load_data
+from .data.read import read_table
+from .data.records import check_records
+from .data.rules import KIND_WORDS
+from .data.schema import TABLES, descriptor, resource
+from .data.validate import validate_folder
 from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
 from .outputs import publish as publish_folder
-from .read import read_table
-from .records import check_records
 from .review import check_parameters
-from .rules import KIND_WORDS
-from .schema import TABLES, descriptor, resource
-from .validate import validate_folder
 from .workers import Workers
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]

@@ -17,9 +17,9 @@ from IPython.display import Markdown, clear_output, display
 from . import explore
 from .core.errors import DataError
 from .core.paths import outputs_dir
-from .countries import country_table, name_of
+from .data.countries import country_table, name_of
+from .data.load import ReviewData, load_data
 from .diff import editions
-from .load import ReviewData, load_data
 
 REVIEW_YEAR = 2015
 EVERY_YEAR = "every year"

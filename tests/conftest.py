@@ -9,7 +9,7 @@ import pytest
 from browser import browser, lab, tab  # noqa: F401 - the real-browser fixtures (tests/browser.py)
 
 from icbl_analysis.core.paths import BUNDLED_DATA_DIR
-from icbl_analysis.load import load_data
+from icbl_analysis.data.load import load_data
 
 
 @pytest.fixture(scope="session")

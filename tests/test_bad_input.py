@@ -636,7 +636,7 @@ def reusable(out: Path) -> bool:
     """Whether a rerun of goal 4 with the same inputs would reuse the published outputs (the runner's own test)."""
     from icbl_analysis import run as runner
     from icbl_analysis.core.paths import data_dir
-    from icbl_analysis.fingerprints import data_hashes
+    from icbl_analysis.data.fingerprints import data_hashes
 
     params = runner._base_params(2015, "first", data_dir(None), None) | {"baseline_year": 2011, "records": ""}
     return "goal4" in runner._reusable(out / "2015-goal4", {"goal4": ("goal4", params)}, data_hashes(data_dir(None)))
@@ -816,7 +816,7 @@ def test_validate_and_annual_give_one_answer_as_the_data_they_join_changes(tmp_p
 
 
 def test_a_remembered_check_is_forgotten_when_the_bundled_tables_or_the_day_change(monkeypatch, data_copy):
-    from icbl_analysis import validate
+    from icbl_analysis.data import validate
 
     monkeypatch.setattr(validate, "BUNDLED_DATA_DIR", data_copy)
     first = validate._key("folder", "the same researcher's folder")
@@ -850,7 +850,7 @@ def test_a_chart_shows_data_as_text(tmp_path, text):
 
 def test_rows_from_elsewhere_are_checked_by_the_same_path():
     """A workbook's rows (not a CSV file) go through the same checks, named by the workbook and its rows."""
-    from icbl_analysis.validate import validate_rows
+    from icbl_analysis.data.validate import validate_rows
 
     good = {"metric": "casualties_total", "period": "2025", "place": "KHM", "value": 5, "unit": "casualties",
             "edition": "LM2026", "source_url": OK, "quote": "a quote", "_line": 4}  # fmt: skip

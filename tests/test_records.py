@@ -14,12 +14,12 @@ import pytest
 
 from icbl_analysis import cli, indicators
 from icbl_analysis import facts as F
+from icbl_analysis.data.records import HEADER, HEADER_ROW, check_records, records_catalogue, write_workbook
+from icbl_analysis.data.validate import validate_folder
 from icbl_analysis.present import figures
 from icbl_analysis.ratings import RATED
-from icbl_analysis.records import HEADER, HEADER_ROW, check_records, records_catalogue, write_workbook
 from icbl_analysis.review import compute_review
 from icbl_analysis.run import run_annual
-from icbl_analysis.validate import validate_folder
 
 SYNTHETIC = "SYNTHETIC TEST VALUE, not a real record"
 RECORDS_IDS = list(records_catalogue()["id"])

@@ -163,7 +163,7 @@ def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
 
 def test_values_computed_once_still_note_the_tables_they_came_from():
     from icbl_analysis import obligations
-    from icbl_analysis.load import forget_reads, load_data, tables_read
+    from icbl_analysis.data.load import forget_reads, load_data, tables_read
 
     data = load_data()
     forget_reads()
@@ -242,7 +242,7 @@ def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
 
 def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_path):
     from icbl_analysis import indicators, ratings
-    from icbl_analysis.load import load_data
+    from icbl_analysis.data.load import load_data
 
     user = tmp_path / "records <img src=x onerror=alert(1)>"  # a shared-drive folder name with markup
     user.mkdir()

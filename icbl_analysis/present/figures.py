@@ -4,7 +4,7 @@ nothing to draw. Titles and axis labels come from the indicator catalogue."""
 from __future__ import annotations
 
 from .. import facts as F
-from ..countries import name_of
+from ..data.countries import name_of
 from ..evidence import BASIS_SHORT as BASIS_WORDS
 from ..indicators import year_of_period
 from . import boards, charts

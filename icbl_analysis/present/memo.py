@@ -7,7 +7,7 @@ from urllib.parse import quote, urlparse
 import pandas as pd
 
 from ..core.escape import clean, md
-from ..countries import name_of
+from ..data.countries import name_of
 from ..facts import edition_label, format_value
 from .tables import styled
 

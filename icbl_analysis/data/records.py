@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core.errors import DataError
+from ..core.errors import DataError
 from .fingerprints import code_hash
+from .read import read_table
+from .validate import validate_folder
 
 TABLE = "researcher_indicators.csv"
 KEYWORDS = "icbl-review campaign records"
@@ -41,8 +43,6 @@ RULE_WORDS = {
 
 def records_catalogue(data_dir=None) -> pd.DataFrame:
     """The indicators only the campaign's records answer (answered_by = researcher in data/indicators.csv)."""
-    from .read import read_table
-
     catalogue = read_table("indicators", data_dir)
     return catalogue[(catalogue["answered_by"] == "researcher") & (catalogue["plan"] == "yes")].reset_index(drop=True)
 
@@ -91,8 +91,6 @@ def write_workbook(path, years=None, force: bool = False, data_dir=None) -> Path
 
 
 def _read(name: str, data_dir=None) -> pd.DataFrame:
-    from .read import read_table
-
     return read_table(name, data_dir)
 
 
@@ -431,8 +429,6 @@ def _value(value, unit) -> str:
 def check_records(path, data_dir=None) -> list[DataError]:
     """Every problem of a filled workbook (or a researcher_indicators CSV), by sheet, cell and value; [] if none.
     It is checked as a researcher's folder holding researcher_indicators.csv: the same checks, the same answer."""
-    from .validate import validate_folder
-
     try:
         folder = records_folder(path)
     except DataError as exc:
@@ -495,8 +491,6 @@ def bare_message(problem: DataError) -> str:
 
 def records_rows(path) -> pd.DataFrame:
     """The checked rows of a workbook as the researcher_indicators table (typed, as read_table reads it)."""
-    from .read import read_table
-
     folder = ensure_records(path)
     frame = read_table("researcher_indicators", folder)
     frame.attrs["records_folder"] = str(folder)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core.errors import DataError
-from .core.paths import BUNDLED_DATA_DIR
+from ..core.errors import DataError
+from ..core.paths import BUNDLED_DATA_DIR
 
 DESCRIPTOR = "datapackage.json"
 # the tables a review loads, and those a researcher's folder may hold

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.errors import DataError
+from ..core.paths import data_dir as resolve_data_dir
+from ..core.paths import real
 from . import schema
-from .core.errors import DataError
-from .core.paths import data_dir as resolve_data_dir
-from .core.paths import real
 from .read import empty_table, merge, read_table
+from .records import records_rows, told_by_cell
 from .schema import TABLES, USER_TABLES  # noqa: F401  (imported from here by callers)
 from .validate import ensure_valid, validate_folder  # noqa: F401
 
@@ -110,8 +111,6 @@ def _load_cached(folder: str, user_dir: str | None, records: str | None = None, 
 def with_records(table: pd.DataFrame, records: str) -> pd.DataFrame:
     """The researcher_indicators rows with the campaign records workbook's rows added (checked as any
     researcher's rows; a row contradicting one already there is refused, by sheet and cell)."""
-    from .records import records_rows, told_by_cell
-
     rows = records_rows(records)
     try:
         return merge(table, rows, schema.resource("researcher_indicators")).reset_index(drop=True)

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .core.errors import DataError
-from .core.paths import BUNDLED_DATA_DIR
+from ..core.errors import DataError
+from ..core.paths import BUNDLED_DATA_DIR
 
 
 def normalise(name: str) -> str:

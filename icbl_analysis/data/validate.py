@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.errors import DataError
+from ..core.paths import BUNDLED_DATA_DIR, real
+from ..core.paths import data_dir as resolve_data_dir
 from . import rules, schema
-from .core.errors import DataError
-from .core.paths import BUNDLED_DATA_DIR, real
-from .core.paths import data_dir as resolve_data_dir
 from .countries import did_you_mean, lookup_name
 from .fingerprints import code_hash
 from .read import check_header, merge, read_table

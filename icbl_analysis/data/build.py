@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .core.errors import DataError
-from .core.paths import BUNDLED_DATA_DIR
+from ..core.errors import DataError
+from ..core.paths import BUNDLED_DATA_DIR
 
 ACCESSED = "2026-11-28"  # when the stored copies were read (first collection); new batches note their own dates
 

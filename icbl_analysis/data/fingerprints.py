@@ -6,6 +6,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from ..core.paths import PACKAGE_DIR
+
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -21,7 +23,7 @@ def data_hashes(folder: Path) -> dict[str, str]:
 def code_hash() -> str:
     """The package's own code and templates: a change there reruns every notebook and every data check."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = PACKAGE_DIR
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".j2", ".css") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode())

@@ -13,8 +13,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..core.errors import DataError
 from . import schema
-from .core.errors import DataError
 from .countries import country_table
 
 KIND_WORDS = {"territory": "a territory", "other_area": "an area that is not a state", "organization":

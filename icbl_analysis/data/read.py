@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.errors import DataError
+from ..core.paths import data_dir as resolve_data_dir
 from . import schema
-from .core.errors import DataError
-from .core.paths import data_dir as resolve_data_dir
 from .countries import did_you_mean, known_codes, lookup_name
 
 
