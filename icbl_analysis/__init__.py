@@ -17,14 +17,14 @@ Names are accepted where codes are expected ("Cambodia" for KHM, "Landmine Monit
 
 from __future__ import annotations
 
-from . import facts as _facts
-from . import obligations as _obligations
 from .core.errors import DataError
 from .data.countries import to_iso3 as _iso3
 from .data.load import ReviewData, load_data
+from .engine import facts as _facts
+from .engine import obligations as _obligations
+from .engine.treaties import count_states_parties as _count
+from .engine.treaties import states_parties as _states_parties
 from .explore import _date, changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
-from .treaties import count_states_parties as _count
-from .treaties import states_parties as _states_parties
 
 __all__ = [
     "DataError",

@@ -220,7 +220,7 @@ def _coverage(args) -> int:
 def _diff(args) -> int:
     from .data.load import load_data
     from .diff import compare_editions, editions, review_pair, write_memo
-    from .facts import EDITION_PATTERN
+    from .engine.facts import EDITION_PATTERN
     from .run import prepare_out
 
     data = load_data(args.data, args.user_data)
@@ -251,7 +251,7 @@ def _diff(args) -> int:
 
 def _reconcile(args) -> int:
     from .data.load import load_data
-    from .reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
+    from .engine.reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
 
     data = load_data(args.data, args.user_data)
     table = reconcile(data, args.from_year, args.to_year)

@@ -17,7 +17,7 @@ from . import indicators, ratings
 from .core.errors import DataError
 from .core.escape import spreadsheet_safe
 from .data.load import ReviewData
-from .facts import EDITION_PATTERN, PREFERRED_DOMAIN, edition_label, edition_year
+from .engine.facts import EDITION_PATTERN, PREFERRED_DOMAIN, edition_label, edition_year
 
 PLAN_YEARS = range(2012, 2016)
 BASELINE = 2011

@@ -17,13 +17,13 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import facts as F
-from . import obligations, treaties
 from .core.errors import DataError
 from .core.escape import spreadsheet_safe
 from .data.countries import country_table, name_of, to_iso3
 from .data.load import ReviewData, load_data
-from .evidence import period_end, prepare
+from .engine import facts as F
+from .engine import obligations, treaties
+from .engine.evidence import period_end, prepare
 from .present import charts, tables
 from .present.alt import alt_text
 from .present.boards import world_status_map

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .core.escape import spreadsheet_safe
-from .facts import EDITION_PATTERN, edition_label, format_value, primary_site, source_label
+from .engine.facts import EDITION_PATTERN, edition_label, format_value, primary_site, source_label
 
 SOURCE_WORDS = {"Monitor": "Landmine / Cluster Munition Monitor"}
 

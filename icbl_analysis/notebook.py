@@ -17,10 +17,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from . import facts as F
 from .core.escape import esc, md, spreadsheet_safe
 from .core.paths import outputs_dir
-from .evidence import BASIS_SHORT
+from .engine import facts as F
+from .engine.evidence import BASIS_SHORT
 from .indicators import RECORDS
 from .present import charts, figures, tables, text
 from .present.alt import alt_text

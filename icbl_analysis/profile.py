@@ -9,11 +9,11 @@ from datetime import date
 
 import pandas as pd
 
-from . import facts as F
-from . import obligations, treaties
 from .data.countries import name_of, to_iso3
 from .data.load import ReviewData, load_data
-from .evidence import period_end
+from .engine import facts as F
+from .engine import obligations, treaties
+from .engine.evidence import period_end
 from .key_figures import KeyFigures, days_left
 from .present.words import status_word
 from .review import check_parameters, metric_labels

@@ -19,7 +19,7 @@ from nbconvert import HTMLExporter
 from . import pdf as pdf_printer
 from .core.escape import clean, csv_cell
 from .data.countries import name_of
-from .facts import edition_label
+from .engine.facts import edition_label
 from .key_figures import KeyFigures
 from .outputs import BROWSER
 from .present.text import vintage_words

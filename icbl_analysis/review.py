@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import facts as F
-from . import indicators, obligations, ratings, treaties
+from . import indicators, ratings
 from .core.errors import DataError
 from .data.countries import name_of
 from .data.load import ReviewData, load_data
-from .evidence import meeting_index, period_end
-from .facts import check_vintage, edition_year, format_value, source_label
+from .engine import facts as F
+from .engine import obligations, treaties
+from .engine.evidence import meeting_index, period_end
+from .engine.facts import check_vintage, edition_year, format_value, source_label
 from .key_figures import KeyFigures, review_figures
 
 FIRST_YEAR = 1997
@@ -222,7 +223,7 @@ class Review:
 
     def reconciliation(self) -> pd.DataFrame:
         """The published counts of the review years against the derived ones (agreed, explained, open)."""
-        from .reconcile import reconcile
+        from .engine.reconcile import reconcile
 
         table = reconcile(self.data, self.baseline, self.year)
         return table[table["outcome"] != "published only"].reset_index(drop=True)
@@ -230,7 +231,7 @@ class Review:
     def reconciliation_lists(self) -> pd.DataFrame:
         """The lists the Monitor and the secretariats published in the review years, against the engine's, state
         by state (one row per list: agreed, explained, open)."""
-        from .reconcile import reconcile_lists
+        from .engine.reconcile import reconcile_lists
 
         lists, _ = reconcile_lists(self.data, self.baseline, self.year)
         return lists

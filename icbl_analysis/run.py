@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 
-from . import obligations, publish, treaties
+from . import publish
 from .core.errors import DataError
 from .core.paths import REPO_DIR, notebooks_dir, real
 from .core.paths import data_dir as resolve_data_dir
@@ -31,6 +31,7 @@ from .data.records import check_records
 from .data.rules import KIND_WORDS
 from .data.schema import TABLES, descriptor, resource
 from .data.validate import validate_folder
+from .engine import obligations, treaties
 from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
 from .outputs import publish as publish_folder
 from .review import check_parameters

@@ -174,7 +174,7 @@ def _publisher(text: str) -> str:
     """'Monitor LM2014' -> 'Landmine Monitor 2014'; 'news LM2014' -> 'news report on Landmine Monitor 2014'."""
     import re
 
-    from .facts import edition_label
+    from .engine.facts import edition_label
 
     text = re.sub(r"\b(LM|CMM)\d{4}\b", lambda m: edition_label(m.group(0)), text)
     return re.sub(r"^Monitor (?=(Landmine|Cluster))", "", text).replace("news ", "news report on ")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from icbl_analysis import facts as F
 from icbl_analysis.core.errors import DataError
+from icbl_analysis.engine import facts as F
 
 
 def test_first_published_and_revised_values_of_the_same_year(data):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from icbl_analysis import cli
-from icbl_analysis.reconcile import derive, reconcile
+from icbl_analysis.engine.reconcile import derive, reconcile
 
 
 @pytest.fixture(scope="module")

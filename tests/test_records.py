@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from icbl_analysis import cli, indicators
-from icbl_analysis import facts as F
 from icbl_analysis.data.records import HEADER, HEADER_ROW, check_records, records_catalogue, write_workbook
 from icbl_analysis.data.validate import validate_folder
+from icbl_analysis.engine import facts as F
 from icbl_analysis.present import figures
 from icbl_analysis.ratings import RATED
 from icbl_analysis.review import compute_review

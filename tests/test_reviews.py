@@ -162,8 +162,8 @@ def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
 
 
 def test_values_computed_once_still_note_the_tables_they_came_from():
-    from icbl_analysis import obligations
     from icbl_analysis.data.load import forget_reads, load_data, tables_read
+    from icbl_analysis.engine import obligations
 
     data = load_data()
     forget_reads()

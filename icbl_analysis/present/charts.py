@@ -14,9 +14,9 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .. import treaties
 from ..core.escape import chart_text, spreadsheet_safe
-from ..facts import edition_label
+from ..engine import treaties
+from ..engine.facts import edition_label
 from .alt import alt_text
 from .words import number
 

@@ -3,9 +3,9 @@ nothing to draw. Titles and axis labels come from the indicator catalogue."""
 
 from __future__ import annotations
 
-from .. import facts as F
 from ..data.countries import name_of
-from ..evidence import BASIS_SHORT as BASIS_WORDS
+from ..engine import facts as F
+from ..engine.evidence import BASIS_SHORT as BASIS_WORDS
 from ..indicators import year_of_period
 from . import boards, charts
 from .words import UNIT_WORDS

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..core.escape import clean, md
 from ..data.countries import name_of
-from ..facts import edition_label, format_value
+from ..engine.facts import edition_label, format_value
 from .tables import styled
 
 NOTE = (

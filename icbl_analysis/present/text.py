@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.escape import md
-from ..facts import edition_label
+from ..engine.facts import edition_label
 from ..indicators import RECORDS
 from ..key_figures import Figure, agree, counted
 from ..ratings import RATED
@@ -278,7 +278,7 @@ def reconciliation_summary(review) -> str:
 
 
 def format_count(n: int) -> str:
-    from ..facts import format_value
+    from ..engine.facts import format_value
 
     return format_value(n)
 

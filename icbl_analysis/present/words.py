@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..facts import primary_site
+from ..engine.facts import primary_site
 
 STATUS_WORDS = {
     "not_applicable": "no obligation",

@@ -25,8 +25,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..data.countries import country_table
 from . import obligations, treaties
-from .data.countries import country_table
 from .obligations import COMPLETED, OPEN
 
 

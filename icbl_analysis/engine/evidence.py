@@ -26,8 +26,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..core.errors import DataError
 from . import treaties
-from .core.errors import DataError
 
 BASES = ("treaty", "monitor")
 BASIS_WORDS = {

@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..data.countries import name_of
 from . import treaties
-from .data.countries import name_of
 from .evidence import Evidence, StateRecord, fill_unknown_deadlines
 
 OBLIGATION_STATUSES = [

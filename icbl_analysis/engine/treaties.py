@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .core.errors import DataError
+from ..core.errors import DataError
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .core.errors import DataError
+from ..core.errors import DataError
 
 VINTAGES = ("first", "latest")
 EDITION_PATTERN = re.compile(r"^(LM|CMM)(\d{4})$")
