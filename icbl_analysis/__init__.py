@@ -126,7 +126,7 @@ def compare_editions(old: str, new: str, data_dir=None):
     >>> row[["change", "old_value", "new_value"]].values.tolist()
     [['revised', 3678.0, 3695.0]]
     """
-    from .diff import compare_editions as _compare
     from .explore import _edition
+    from .review.diff import compare_editions as _compare
 
     return _compare(load_data(data_dir), _edition(old), _edition(new))

@@ -186,9 +186,9 @@ def _parties(args) -> int:
 
 
 def _coverage(args) -> int:
-    from . import indicators
     from .data.load import load_data
-    from .review import check_parameters
+    from .review import indicators
+    from .review.compute import check_parameters
 
     check_parameters(args.to_year, args.from_year, args.vintage, args.data or "", args.user_data or "")
     if args.csv and Path(args.csv).exists():
@@ -219,8 +219,9 @@ def _coverage(args) -> int:
 
 def _diff(args) -> int:
     from .data.load import load_data
-    from .diff import compare_editions, editions, review_pair, write_memo
     from .engine.facts import EDITION_PATTERN
+    from .present.memo import write_memo
+    from .review.diff import compare_editions, editions, review_pair
     from .run import prepare_out
 
     data = load_data(args.data, args.user_data)

@@ -27,7 +27,9 @@ from .engine.evidence import period_end, prepare
 from .present import charts, tables
 from .present.alt import alt_text
 from .present.boards import world_status_map
+from .present.memo import sections
 from .present.words import day, status_word
+from .review.diff import compare_editions
 
 TREATIES = {"MBT": "Mine Ban Treaty", "CCM": "Convention on Cluster Munitions"}
 COMPLETION = {"clearance": "completion_declared", "stockpile": "destruction_completed"}
@@ -260,9 +262,6 @@ def changes_view(old: str, new: str, year: int | None = None, data: ReviewData |
     >>> world[["What", "LM2015", "LM2016", "Change"]].values.tolist()
     [['revised', '3,678', '3,695', '+17']]
     """
-    from .diff import compare_editions
-    from .present.memo import sections
-
     data = data or load_data()
     diff = compare_editions(data, _edition(old), _edition(new))
     parts = []

@@ -21,13 +21,14 @@ from .core.escape import esc, md, spreadsheet_safe
 from .core.paths import outputs_dir
 from .engine import facts as F
 from .engine.evidence import BASIS_SHORT
-from .indicators import RECORDS
 from .present import charts, figures, tables, text
 from .present.alt import alt_text
+from .present.memo import sections, write_memo
 from .present.words import status_word
-from .profile import compute_profile
-from .ratings import RATED
-from .review import Review, compute_review
+from .review.compute import Review, compute_review
+from .review.indicators import RECORDS
+from .review.profile import compute_profile
+from .review.ratings import RATED, value_text
 
 RESEARCHER = {"icbl_audience": "researcher"}  # display metadata: only in the researcher copy
 
@@ -161,8 +162,6 @@ VALUE_COLUMNS = {"year": "Year", "shown": "Value", "edition": "Edition", "note":
 def values_with_sources(review: Review, out: Output) -> None:
     """Researcher annex: each indicator with a value (public or from the campaign's records) year by year, with
     the source of each number."""
-    from .ratings import value_text
-
     vals = review.scope_values()
     answered = vals.groupby("indicator_id")["value"].transform(lambda v: v.notna().any())
     vals = vals[(vals["answerable_from"] == "public") | answered]
@@ -238,8 +237,8 @@ def open_profile(country, review_year, vintage="first", data_dir="", user_data_d
 def profile_header(profile, out: Output) -> None:
     out.markdown(
         f"# Country profile: {md(profile.name)}\n\n**As of 31 December {profile.year}.** "
-        f"{md(profile.headline())}. Every row below carries its source; gaps are shown as gaps, and what happened "
-        "after the review date is listed apart at the end."
+        f"{md(text.profile_headline(profile))}. Every row below carries its source; gaps are shown as gaps, and what "
+        "happened after the review date is listed apart at the end."
     )
 
 
@@ -337,8 +336,8 @@ def profile_save(profile, out: Output) -> None:
         if (ob["status"] == "missed_outstanding").any():
             tags.append("missed")
     profile.figures.write(out.folder / "key_figures.csv")
-    summary = {"iso3": profile.iso3, "name": profile.name, "year": profile.year, "headline": profile.headline(),
-               "tags": tags, "figures": out.figures}  # fmt: skip
+    summary = {"iso3": profile.iso3, "name": profile.name, "year": profile.year,
+               "headline": text.profile_headline(profile), "tags": tags, "figures": out.figures}  # fmt: skip
     (out.folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
 
@@ -393,9 +392,6 @@ def campaign_statements(review: Review, out: Output) -> None:
 def edition_changes(review: Review, out: Output) -> None:
     """What the later of the review year's two Landmine Monitors revised in the earlier one: the revised figures
     and the ratings that change status, with the full memo (HTML, Markdown, CSV) saved beside the report."""
-    from .diff import write_memo
-    from .present.memo import sections
-
     if "memo" not in review.figures.tables:
         out.markdown(f"*The data holds figures of fewer than two Landmine Monitors reporting on {review.year}: "
                      "nothing to compare.*")  # fmt: skip

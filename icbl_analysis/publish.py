@@ -20,10 +20,10 @@ from . import pdf as pdf_printer
 from .core.escape import clean, csv_cell
 from .data.countries import name_of
 from .engine.facts import edition_label
-from .key_figures import KeyFigures
 from .outputs import BROWSER
 from .present.text import vintage_words
 from .present.words import COLOURS
+from .review.key_figures import KeyFigures
 from .slides import deck, read_csv, read_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

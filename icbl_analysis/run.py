@@ -34,7 +34,7 @@ from .data.validate import validate_folder
 from .engine import obligations, treaties
 from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
 from .outputs import publish as publish_folder
-from .review import check_parameters
+from .review.compute import check_parameters
 from .workers import Workers
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]

@@ -8,13 +8,15 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 from .core.paths import BUNDLED_DATA_DIR
-from .key_figures import KeyFigures, counted
+from .engine.facts import edition_label
 from .present.alt import png_description
 from .present.words import COLOURS, TEXT_ON, day
+from .review.key_figures import KeyFigures, counted
 
 RATED = ("on track", "at risk", "off track")
 PER_GOAL = {  # (chart, the indicator whose finding titles the slide; None: a chart with its own sentence)
@@ -67,8 +69,6 @@ def _registry(staging: Path) -> KeyFigures:
 
 def _words(text: str) -> str:
     """ISO dates in a data-written sentence become '31 October 2014'."""
-    import re
-
     return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: day(date(*map(int, m.groups()))).replace("\u00a0", " "),
                   text)  # fmt: skip
 
@@ -172,10 +172,6 @@ def _rated(kf: KeyFigures, goal: str) -> str:
 
 def _publisher(text: str) -> str:
     """'Monitor LM2014' -> 'Landmine Monitor 2014'; 'news LM2014' -> 'news report on Landmine Monitor 2014'."""
-    import re
-
-    from .engine.facts import edition_label
-
     text = re.sub(r"\b(LM|CMM)\d{4}\b", lambda m: edition_label(m.group(0)), text)
     return re.sub(r"^Monitor (?=(Landmine|Cluster))", "", text).replace("news ", "news report on ")
 

@@ -19,7 +19,7 @@ from .core.errors import DataError
 from .core.paths import outputs_dir
 from .data.countries import country_table, name_of
 from .data.load import ReviewData, load_data
-from .diff import editions
+from .review.diff import editions
 
 REVIEW_YEAR = 2015
 EVERY_YEAR = "every year"

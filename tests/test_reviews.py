@@ -241,8 +241,8 @@ def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
 
 
 def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_path):
-    from icbl_analysis import indicators, ratings
     from icbl_analysis.data.load import load_data
+    from icbl_analysis.review import indicators, ratings
 
     user = tmp_path / "records <img src=x onerror=alert(1)>"  # a shared-drive folder name with markup
     user.mkdir()

@@ -113,6 +113,11 @@ def caveat_of(note) -> str:
     return ""
 
 
+def metric_labels(metrics: pd.DataFrame) -> dict[str, str]:
+    """Each Monitor metric's name in people's words (the `label` column of data/metrics.csv)."""
+    return {m: lab for m, lab in zip(metrics["metric"], metrics["label"], strict=True) if isinstance(lab, str)}
+
+
 def revisions(facts: pd.DataFrame, metric: str, period, place: str = "WLD") -> pd.DataFrame:
     """Every edition's value for one metric, period and place, oldest edition first."""
     rows = facts[(facts["metric"] == metric) & (facts["period"] == str(period)) & (facts["place"] == place)]

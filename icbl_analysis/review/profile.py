@@ -9,14 +9,13 @@ from datetime import date
 
 import pandas as pd
 
-from .data.countries import name_of, to_iso3
-from .data.load import ReviewData, load_data
-from .engine import facts as F
-from .engine import obligations, treaties
-from .engine.evidence import period_end
+from ..data.countries import name_of, to_iso3
+from ..data.load import ReviewData, load_data
+from ..engine import facts as F
+from ..engine import obligations, treaties
+from ..engine.evidence import period_end
+from .compute import check_parameters
 from .key_figures import KeyFigures, days_left
-from .present.words import status_word
-from .review import check_parameters, metric_labels
 
 KINDS = (("clearance", "clearance_events"), ("stockpile", "stockpile_events"))
 
@@ -112,7 +111,7 @@ class Profile:
         if "_figures" in self.__dict__:
             return self.__dict__["_figures"].copy()
         facts = self.data.monitor_facts
-        labels = metric_labels(self.data)
+        labels = F.metric_labels(self.data.metrics)
         rows = []
         for metric in sorted(set(facts.loc[facts["place"] == self.iso3, "metric"])):
             found = F.series(facts, metric, place=self.iso3, vintage=self.vintage, published_by=self.published_by)
@@ -149,17 +148,6 @@ class Profile:
             )
             rows.append({"date": r.when, "what": what, "source_url": r.source_url})
         return pd.DataFrame(rows, columns=["date", "what", "source_url"]).sort_values("date").reset_index(drop=True)
-
-    def headline(self) -> str:
-        """One line for the profiles index: treaty status and the state of its obligations."""
-        member = self.membership().set_index("treaty")["status"]
-        words = {"in_force": "party", "deposited": "party", "withdrawing": "withdrawing", "withdrawn": "withdrew",
-                 "signatory": "signatory", "not_party": "not party", "undetermined": "status open"}  # fmt: skip
-        parts = [f"MBT {words.get(member.get('MBT'), 'not party')}", f"CCM {words.get(member.get('CCM'), 'not party')}"]
-        ob = self.obligations()
-        for r in ob.itertuples() if len(ob) else []:
-            parts.append(f"{r.treaty} {r.obligation}: {status_word(r.status)}")
-        return "; ".join(parts)
 
 
 def compute_profile(country: str, review_year: int = 2015, vintage: str = "first", data_dir: str = "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..engine import facts as F
+from ...engine import facts as F
 from .registry import rows_frame, year_of_period
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..engine import facts as F
-from ..engine import obligations
+from ...engine import facts as F
+from ...engine import obligations
 from .common import from_facts
 from .registry import indicator, rows_frame, year_of_period
 

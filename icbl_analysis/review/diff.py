@@ -8,16 +8,13 @@ edition was collected for that figure, not that the Monitor dropped it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 
+from ..core.errors import DataError
+from ..data.load import ReviewData
+from ..engine.facts import EDITION_PATTERN, PREFERRED_DOMAIN, edition_label, edition_year, metric_labels
 from . import indicators, ratings
-from .core.errors import DataError
-from .core.escape import spreadsheet_safe
-from .data.load import ReviewData
-from .engine.facts import EDITION_PATTERN, PREFERRED_DOMAIN, edition_label, edition_year
 
 PLAN_YEARS = range(2012, 2016)
 BASELINE = 2011
@@ -130,9 +127,7 @@ def compare_editions(data: ReviewData, old: str, new: str, plan_years=PLAN_YEARS
     changes = changes.sort_values(
         ["change", "metric", "place", "period"], key=lambda c: c.map(order) if c.name == "change" else c
     )
-    labels = {
-        m: lab for m, lab in zip(data.metrics["metric"], data.metrics["label"], strict=True) if isinstance(lab, str)
-    }
+    labels = metric_labels(data.metrics)
     moved, moves = _rating_changes(data, new, plan_years)
     return EditionDiff(old, new, changes.reset_index(drop=True), moved, unchanged, labels, moves)
 
@@ -167,8 +162,6 @@ def _rating_changes(data: ReviewData, new: str, plan_years) -> tuple[pd.DataFram
     """Ratings of the plan years, each from the latest figures published by the newer edition's year, without
     and with that edition's own figures: those whose status changes, and those whose values move while their
     status stays. Values are labelled with their vintage where an edition revised them."""
-    from .review import metric_labels
-
     published_by, years = edition_year(new), range(BASELINE, max(plan_years) + 1)
     after = indicators.compute(data, years, "latest", published_by=published_by)
     without = ReviewData(data.folder, data.user_dir, dict(data.tables))
@@ -181,7 +174,7 @@ def _rating_changes(data: ReviewData, new: str, plan_years) -> tuple[pd.DataFram
     same_shape = len(before) == len(after)
     moved = before[cells].astype(str).compare(after[cells].astype(str)).index if same_shape else after.index
     changed = set(after.loc[moved, "indicator_id"])
-    labels = metric_labels(data)
+    labels = metric_labels(data.metrics)
     status_rows, value_rows = [], []
     for review_year in plan_years if changed else []:
         old = ratings.rate_all(_upto(before, changed, review_year), data.indicators, BASELINE, review_year, labels,
@@ -213,31 +206,3 @@ def _upto(values: pd.DataFrame, ids: set, year: int) -> pd.DataFrame:
 
 def _values(rating: dict) -> str:
     return f"{rating['baseline_value']} to {rating['review_value']}"
-
-
-def write_memo(diff: EditionDiff, folder: Path, archive: Path | None = None) -> dict[str, Path]:
-    """The memo as Markdown and HTML (and the changes as CSV) in `folder`: `<old>-<new>.md|html|csv`. An
-    earlier memo of the same name that differs (edited by hand, or from other data) moves to `archive`."""
-    from .present.memo import memo_html, memo_markdown
-
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{diff.old}-{diff.new}"
-    texts = {
-        "md": memo_markdown(diff),
-        "html": memo_html(diff),
-        "csv": spreadsheet_safe(diff.changes).to_csv(index=False, lineterminator="\n"),
-    }
-    paths = {ext: folder / f"{stem}.{ext}" for ext in texts}
-    for ext, text in texts.items():
-        _write(paths[ext], text, archive)
-    return paths
-
-
-def _write(path: Path, text: str, archive: Path | None) -> None:
-    if path.exists() and path.read_text(encoding="utf-8") != text and archive is not None:
-        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
-        archive.mkdir(parents=True, exist_ok=True)
-        path.rename(archive / f"{path.stem}-{stamp}{path.suffix}")
-    partial = path.with_suffix(path.suffix + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)

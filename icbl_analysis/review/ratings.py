@@ -32,7 +32,7 @@ import math
 
 import pandas as pd
 
-from .engine.facts import EDITION_PATTERN, edition_label, format_value
+from ..engine.facts import EDITION_PATTERN, edition_label, format_value
 
 RATED = ["on track", "at risk", "off track"]
 NOT_RATED = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..engine import facts as F
-from ..engine.evidence import meeting_index
+from ...engine import facts as F
+from ...engine.evidence import meeting_index
 from .registry import indicator, rows_frame
 
 

@@ -17,14 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.errors import DataError
+from ..data.countries import name_of
+from ..data.load import ReviewData, load_data
+from ..engine import facts as F
+from ..engine import obligations, treaties
+from ..engine.evidence import meeting_index, period_end
+from ..engine.facts import check_vintage, edition_year, format_value, source_label
+from ..engine.reconcile import reconcile, reconcile_lists
 from . import indicators, ratings
-from .core.errors import DataError
-from .data.countries import name_of
-from .data.load import ReviewData, load_data
-from .engine import facts as F
-from .engine import obligations, treaties
-from .engine.evidence import meeting_index, period_end
-from .engine.facts import check_vintage, edition_year, format_value, source_label
+from .diff import compare_editions, review_pair
+from .indicators import goal2
 from .key_figures import KeyFigures, review_figures
 
 FIRST_YEAR = 1997
@@ -35,12 +38,6 @@ ARTICLES = {
     ("MBT", "stockpile"): "Article 4",
     ("CCM", "stockpile"): "Article 3",
 }
-
-
-def metric_labels(data: ReviewData) -> dict[str, str]:
-    """Each Monitor metric's name in people's words (data/metrics.csv)."""
-    metrics = data.metrics
-    return {m: lab for m, lab in zip(metrics["metric"], metrics["label"], strict=True) if isinstance(lab, str)}
 
 
 def latest_year() -> int:
@@ -223,24 +220,18 @@ class Review:
 
     def reconciliation(self) -> pd.DataFrame:
         """The published counts of the review years against the derived ones (agreed, explained, open)."""
-        from .engine.reconcile import reconcile
-
         table = reconcile(self.data, self.baseline, self.year)
         return table[table["outcome"] != "published only"].reset_index(drop=True)
 
     def reconciliation_lists(self) -> pd.DataFrame:
         """The lists the Monitor and the secretariats published in the review years, against the engine's, state
         by state (one row per list: agreed, explained, open)."""
-        from .engine.reconcile import reconcile_lists
-
         lists, _ = reconcile_lists(self.data, self.baseline, self.year)
         return lists
 
     def edition_changes(self):
         """What the later of the two Landmine Monitors reporting on the review year revised in the earlier one
         (an `EditionDiff`), or None where the data holds figures of fewer than two editions."""
-        from .diff import compare_editions, review_pair
-
         try:
             old, new = review_pair(self.data.monitor_facts, self.year, "LM")
         except DataError:
@@ -248,15 +239,7 @@ class Review:
         return compare_editions(self.data, old, new)
 
     def support_per_km2(self) -> pd.DataFrame:
-        from .indicators import goal2
-
         return goal2.support_per_km2(self.data, self.year, self.vintage, self.published_by)
-
-    def key_numbers(self) -> list[str]:
-        """The headline sentence of each figure of the review year, with its source (from the registry)."""
-        from .present.text import key_number_lines
-
-        return key_number_lines(self)
 
     def related_figures(self, indicator_id: str) -> pd.DataFrame:
         """Public figures that bear on an indicator without answering it (the catalogue's `related` metrics),
@@ -337,7 +320,8 @@ def compute_review(
     published_by = review_year + 1 if vintage == "first" else None
     ids = None if goal is None else set(data.indicators.loc[data.indicators["goal"] == goal, "id"])
     values = indicators.compute(data, years, vintage, ids=ids, published_by=published_by)
-    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year, metric_labels(data), vintage)
+    labels = F.metric_labels(data.metrics)
+    rated = ratings.rate_all(values, data.indicators, baseline_year, review_year, labels, vintage)
     review = Review(data, goal, review_year, baseline_year, vintage, values, rated)
     review.figures = review_figures(review)
     return review

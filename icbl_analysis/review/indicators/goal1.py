@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..engine import obligations, treaties
+from ...engine import obligations, treaties
 from .registry import indicator, rows_frame
 
 TREATY_TABLE = "treaty_events.csv (depositary and Monitor records, cited per row)"

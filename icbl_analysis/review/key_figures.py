@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core.escape import spreadsheet_safe
-from .engine.facts import EDITION_PATTERN, edition_label, format_value, primary_site, source_label
+from ..core.escape import spreadsheet_safe
+from ..engine.facts import EDITION_PATTERN, edition_label, format_value, metric_labels, primary_site, source_label
+from .ratings import RATED, STATUSES, measure_words, vintage_label
 
 SOURCE_WORDS = {"Monitor": "Landmine / Cluster Munition Monitor"}
 
@@ -200,12 +201,9 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
 def review_figures(review) -> KeyFigures:
     """Every number the outputs of one review state: indicator values, the counts behind ratings and sections,
     and the numbers of every table the review shows."""
-    from .ratings import RATED, STATUSES, measure_words, vintage_label
-    from .review import metric_labels
-
     kf = KeyFigures()
     short = review.data.indicators.set_index("id")["short_name"]
-    labels = metric_labels(review.data) | short.to_dict()
+    labels = metric_labels(review.data.metrics) | short.to_dict()
     for r in review.scope_values().to_dict("records"):
         if r["value"] is None or pd.isna(r["value"]):
             continue
