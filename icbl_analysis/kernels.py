@@ -20,7 +20,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from .publish import notebook_to_html
+from .present.pages import notebook_to_html
 
 RESET = """
 import matplotlib.pyplot as _plt
@@ -35,7 +35,7 @@ del _ip, _name
 __import__("icbl_analysis.data.load").data.load.forget_reads()
 """  # the previous notebook's names and figures go; imported modules (and their caches) stay
 ENGINE = "icbl-warm"
-WARM_IMPORTS = "import icbl_analysis.notebook"
+WARM_IMPORTS = "import icbl_analysis.present.notebook"
 
 
 class IPCKernelManager(AsyncKernelManager):

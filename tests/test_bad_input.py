@@ -720,8 +720,8 @@ def shown(text: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_html_shows_data_as_text(text):
     from icbl_analysis.core.escape import esc
+    from icbl_analysis.present.html import ENV
     from icbl_analysis.present.tables import styled
-    from icbl_analysis.publish import ENV
 
     for page in (esc(text), ENV.from_string("{{ x }}").render(x=text)):
         parsed = Tags(page)

@@ -12,6 +12,7 @@ from ..core.escape import clean, md, spreadsheet_safe
 from ..data.countries import name_of
 from ..engine.facts import edition_label, format_value
 from ..review.diff import EditionDiff
+from .html import CSS, ENV
 from .tables import styled
 
 NOTE = (
@@ -108,8 +109,6 @@ def memo_markdown(diff) -> str:
 
 
 def memo_html(diff) -> str:
-    from ..publish import CSS, ENV
-
     parts = [
         {"title": t, "sentence": s, "table": "<p>None.</p>" if table.empty else styled(table).to_html()}
         for t, s, table in [*sections(diff), moves_section(diff)]

@@ -5,7 +5,7 @@ A notebook cell reads like `fig, data = figures.indicator(review, "G1.I01")` the
 comes from the review's key-figures registry (`review.figures`), saved beside the report as key_figures.csv.
 
 Two readers: the board copy of a report leaves out what is marked for researchers (annexes, instructions for
-adding records), the researcher copy holds everything (`publish.notebook_to_html` writes both).
+adding records), the researcher copy holds everything (`pages.notebook_to_html` writes both).
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from .core.escape import esc, md, spreadsheet_safe
-from .core.paths import outputs_dir
-from .engine import facts as F
-from .engine.evidence import BASIS_SHORT
-from .present import charts, figures, tables, text
-from .present.alt import alt_text
-from .present.memo import sections, write_memo
-from .present.words import status_word
-from .review.compute import Review, compute_review
-from .review.indicators import RECORDS
-from .review.profile import compute_profile
-from .review.ratings import RATED, value_text
+from ..core.escape import esc, md, spreadsheet_safe
+from ..core.paths import outputs_dir
+from ..engine import facts as F
+from ..engine.evidence import BASIS_SHORT
+from ..review.compute import Review, compute_review
+from ..review.indicators import RECORDS
+from ..review.profile import compute_profile
+from ..review.ratings import RATED, value_text
+from . import charts, figures, tables, text
+from .alt import alt_text
+from .memo import sections, write_memo
+from .words import status_word
 
 RESEARCHER = {"icbl_audience": "researcher"}  # display metadata: only in the researcher copy
 

@@ -12,11 +12,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .core.paths import BUNDLED_DATA_DIR
-from .engine.facts import edition_label
-from .present.alt import png_description
-from .present.words import COLOURS, TEXT_ON, day
-from .review.key_figures import KeyFigures, counted
+from ..core.paths import BUNDLED_DATA_DIR
+from ..engine.facts import edition_label
+from ..review.key_figures import KeyFigures, counted
+from .alt import png_description
+from .words import COLOURS, TEXT_ON, day
 
 RATED = ("on track", "at risk", "off track")
 PER_GOAL = {  # (chart, the indicator whose finding titles the slide; None: a chart with its own sentence)
