@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from icbl_analysis import explore
+from icbl_analysis.explore import views as explore
 from icbl_analysis.present import charts, figures
 from icbl_analysis.present.alt import alt_text, png_description
 from icbl_analysis.present.words import COLOURS, TEXT_ON

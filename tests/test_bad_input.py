@@ -634,9 +634,9 @@ REUSE_CASES = [
 
 def reusable(out: Path) -> bool:
     """Whether a rerun of goal 4 with the same inputs would reuse the published outputs (the runner's own test)."""
-    from icbl_analysis import run as runner
     from icbl_analysis.core.paths import data_dir
     from icbl_analysis.data.fingerprints import data_hashes
+    from icbl_analysis.run import runner
 
     params = runner._base_params(2015, "first", data_dir(None), None) | {"baseline_year": 2011, "records": ""}
     return "goal4" in runner._reusable(out / "2015-goal4", {"goal4": ("goal4", params)}, data_hashes(data_dir(None)))

@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from icbl_analysis.outputs import BROWSER, JOURNAL, mark, prepare_out, publish
-from icbl_analysis.pdf import browser
+from icbl_analysis.run.outputs import BROWSER, JOURNAL, mark, prepare_out, publish
+from icbl_analysis.run.pdf import browser
 
 RUNNER = [sys.executable, "-m", "icbl_analysis.cli"]
 

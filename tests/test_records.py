@@ -20,7 +20,7 @@ from icbl_analysis.present import figures, text
 from icbl_analysis.review import indicators
 from icbl_analysis.review.compute import compute_review
 from icbl_analysis.review.ratings import RATED
-from icbl_analysis.run import run_annual
+from icbl_analysis.run.runner import run_annual
 
 SYNTHETIC = "SYNTHETIC TEST VALUE, not a real record"
 RECORDS_IDS = list(records_catalogue()["id"])

@@ -11,7 +11,7 @@ import pytest
 
 from icbl_analysis import cli
 from icbl_analysis.core.paths import NOTEBOOKS_DIR
-from icbl_analysis.run import ANNUAL_NOTEBOOKS, run_annual
+from icbl_analysis.run.runner import ANNUAL_NOTEBOOKS, run_annual
 
 
 def read_csv(path):
@@ -210,7 +210,7 @@ def test_first_and_latest_review_years_run(tmp_path, year):
 
 
 def test_country_profiles(tmp_path):
-    from icbl_analysis.run import run_profiles
+    from icbl_analysis.run.runner import run_profiles
 
     result = run_profiles(["Cambodia", "BLR"], 2015, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []

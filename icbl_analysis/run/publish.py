@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from . import pdf as pdf_printer
-from .core.escape import csv_cell
-from .outputs import BROWSER
-from .present.pages import (
+from ..core.escape import csv_cell
+from ..present.pages import (
     goal_titles,
     notebook_to_html,
     read_json,
@@ -19,7 +17,9 @@ from .present.pages import (
     write_profiles_index,
     write_slides,
 )
-from .review.key_figures import KeyFigures
+from ..review.key_figures import KeyFigures
+from . import pdf as pdf_printer
+from .outputs import BROWSER
 
 
 def merge_key_figures(staging: Path, results: list[dict]) -> Path | None:

@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from .outputs import record_browser
+
 CANDIDATES = [
     "chromium",
     "chromium-browser",
@@ -87,8 +89,6 @@ def print_all(pages: list[Path], jobs: int = 4, record: Path | None = None) -> l
         )
         try:
             if record is not None:
-                from .outputs import record_browser
-
                 record_browser(record, proc.pid, profile)
             endpoint = _devtools_endpoint(proc)
             if endpoint is None:

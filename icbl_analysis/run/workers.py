@@ -16,8 +16,9 @@ from pathlib import Path
 import psutil
 from tqdm import tqdm
 
-from .core.paths import notebooks_dir
-from .kernels import prestart, run_and_render
+from ..core.paths import notebooks_dir
+from .execute import run_and_render
+from .kernels import prestart
 
 
 def nb_out(staging: Path, name: str) -> Path:

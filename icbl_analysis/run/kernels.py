@@ -1,10 +1,7 @@
-"""Notebook execution with a warm kernel, registered as the papermill engine `icbl-warm`.
-
-`papermill --engine icbl-warm in.ipynb out.ipynb` and the runner share this one path. Each process keeps
-one kernel over IPC (a private path per kernel: safe in parallel, unlike TCP ports) and runs its notebooks
-in it one after the other, the namespace reset in between: starting a kernel and importing pandas and
-matplotlib is half the time of a short notebook. After a failure the kernel is thrown away. A kernel
-exits on its own when the process that started it dies (it watches its parent).
+"""The warm kernel of this process: one kernel over IPC (a private path per kernel: safe in parallel, unlike TCP
+ports) in which the process runs its notebooks one after the other, the namespace reset in between: starting a
+kernel and importing pandas and matplotlib is half the time of a short notebook. After a failure the kernel is
+thrown away. A kernel exits on its own when the process that started it dies (it watches its parent).
 """
 
 from __future__ import annotations
@@ -12,15 +9,11 @@ from __future__ import annotations
 import ast
 import os
 import tempfile
-import time
-import traceback
 from multiprocessing.util import Finalize
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-
-from .present.pages import notebook_to_html
 
 RESET = """
 import matplotlib.pyplot as _plt
@@ -34,7 +27,6 @@ _ip.execution_count = 1  # each notebook numbers its cells from 1
 del _ip, _name
 __import__("icbl_analysis.data.load").data.load.forget_reads()
 """  # the previous notebook's names and figures go; imported modules (and their caches) stay
-ENGINE = "icbl-warm"
 WARM_IMPORTS = "import icbl_analysis.present.notebook"
 
 
@@ -130,74 +122,3 @@ def reset(kc) -> None:
     reply = run_sync(kc.execute_interactive)(RESET, silent=True, store_history=False, timeout=60)
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"the warm kernel could not be reset: {reply['content'].get('evalue')}")
-
-
-def register() -> None:
-    """Make the engine known to papermill in this process (the entry point does it for installed copies)."""
-    from papermill.engines import papermill_engines
-
-    from .papermill_engine import WarmKernelEngine
-
-    if ENGINE not in papermill_engines._engines:
-        papermill_engines.register(ENGINE, WarmKernelEngine)
-
-
-def run_notebook(source: str, target: str, parameters: dict, cwd: str, log: str | None = None) -> dict:
-    """Execute `source` into `target` with the warm-kernel engine; never raises: returns outcome, seconds
-    and the error text. The kernel's own messages to stderr go to `log` instead of the terminal."""
-    import papermill  # here, not at the top: papermill loads this package's engine through its entry point
-
-    register()
-    start = time.perf_counter()
-    saved = None
-    if log:
-        saved = os.dup(2)
-        with open(log, "ab") as fh:
-            os.dup2(fh.fileno(), 2)
-    try:
-        papermill.execute_notebook(
-            source,
-            target,
-            parameters=parameters,
-            cwd=cwd,
-            progress_bar=False,
-            kernel_name="python3",
-            engine_name=ENGINE,
-            request_save_on_cell_execute=False,
-        )
-        outcome, error = "ok", ""
-        read = tables_read(_CLIENT) if _CLIENT is not None else None
-    except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
-        outcome, error, read = "failed", _short_error(exc), None
-        discard_kernel()
-    finally:
-        if saved is not None:
-            os.dup2(saved, 2)
-            os.close(saved)
-    return {
-        "notebook": Path(source).stem,
-        "outcome": outcome,
-        "seconds": round(time.perf_counter() - start, 2),
-        "error": error,
-        "executed": target,
-        "tables_read": read,
-    }
-
-
-def run_and_render(source: str, target: str, parameters: dict, cwd: str, log: str, html: str, name: str) -> dict:
-    """Execute a notebook, then write its HTML report, both in this worker (reports render in parallel)."""
-    result = run_notebook(source, target, parameters, cwd, log)
-    if Path(target).exists():
-        start = time.perf_counter()
-        try:
-            notebook_to_html(Path(target), Path(html), name, dict(parameters), result)
-        except Exception as exc:  # noqa: BLE001 - a report that cannot render is a failed notebook, said once
-            result.update(outcome="failed", error=f"report: {_short_error(exc)}")
-        result["render_seconds"] = round(time.perf_counter() - start, 2)
-    return result
-
-
-def _short_error(exc: Exception) -> str:
-    if type(exc).__name__ == "PapermillExecutionError":
-        return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

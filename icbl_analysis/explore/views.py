@@ -17,19 +17,19 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .core.errors import DataError
-from .core.escape import spreadsheet_safe
-from .data.countries import country_table, name_of, to_iso3
-from .data.load import ReviewData, load_data
-from .engine import facts as F
-from .engine import obligations, treaties
-from .engine.evidence import period_end, prepare
-from .present import charts, tables
-from .present.alt import alt_text
-from .present.boards import world_status_map
-from .present.memo import sections
-from .present.words import day, status_word
-from .review.diff import compare_editions
+from ..core.errors import DataError
+from ..core.escape import spreadsheet_safe
+from ..data.countries import country_table, name_of, to_iso3
+from ..data.load import ReviewData, load_data
+from ..engine import facts as F
+from ..engine import obligations, treaties
+from ..engine.evidence import period_end, prepare
+from ..present import charts, tables
+from ..present.alt import alt_text
+from ..present.boards import world_status_map
+from ..present.memo import sections
+from ..present.words import day, status_word
+from ..review.diff import compare_editions
 
 TREATIES = {"MBT": "Mine Ban Treaty", "CCM": "Convention on Cluster Munitions"}
 COMPLETION = {"clearance": "completion_declared", "stockpile": "destruction_completed"}

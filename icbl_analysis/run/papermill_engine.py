@@ -8,6 +8,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 from papermill.utils import merge_kwargs, remove_args
 
+from .kernels import keep_client, reset, warm_client, warm_kernel
+
 
 class WarmKernelEngine(NBClientEngine):
     """papermill's nbclient engine, run in this process's warm kernel."""
@@ -24,8 +26,6 @@ class WarmKernelEngine(NBClientEngine):
         execution_timeout=None,
         **kwargs,
     ):
-        from .kernels import keep_client, reset, warm_client, warm_kernel  # here: papermill imports us as it loads
-
         km = warm_kernel()
         kc = warm_client() if km.has_kernel else None
         if kc is not None:

@@ -19,22 +19,22 @@ from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 
+from ..core.errors import DataError
+from ..core.paths import REPO_DIR, notebooks_dir, real
+from ..core.paths import data_dir as resolve_data_dir
+from ..data.countries import country_table, to_iso3
+from ..data.fingerprints import code_hash, data_hashes, file_hash
+from ..data.load import load_data
+from ..data.read import read_table
+from ..data.records import check_records
+from ..data.rules import KIND_WORDS
+from ..data.schema import TABLES, descriptor, resource
+from ..data.validate import validate_folder
+from ..engine import obligations, treaties
+from ..review.compute import check_parameters
 from . import publish
-from .core.errors import DataError
-from .core.paths import REPO_DIR, notebooks_dir, real
-from .core.paths import data_dir as resolve_data_dir
-from .data.countries import country_table, to_iso3
-from .data.fingerprints import code_hash, data_hashes, file_hash
-from .data.load import load_data
-from .data.read import read_table
-from .data.records import check_records
-from .data.rules import KIND_WORDS
-from .data.schema import TABLES, descriptor, resource
-from .data.validate import validate_folder
-from .engine import obligations, treaties
 from .outputs import BROWSER, check_target, keep_aside, lock, new_run_id, new_staging, prepare_out, remove_folder
 from .outputs import publish as publish_folder
-from .review.compute import check_parameters
 from .workers import Workers
 
 ANNUAL_NOTEBOOKS = ["overview", "goal1", "goal2", "goal3", "goal4"]

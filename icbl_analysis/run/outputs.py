@@ -23,8 +23,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .core.errors import DataError
-from .core.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, REPO_DIR, outputs_dir
+from ..core.errors import DataError
+from ..core.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, REPO_DIR, outputs_dir
 
 try:
     import fcntl

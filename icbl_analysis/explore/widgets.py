@@ -14,12 +14,12 @@ from datetime import date
 import ipywidgets as w
 from IPython.display import Markdown, clear_output, display
 
-from . import explore
-from .core.errors import DataError
-from .core.paths import outputs_dir
-from .data.countries import country_table, name_of
-from .data.load import ReviewData, load_data
-from .review.diff import editions
+from ..core.errors import DataError
+from ..core.paths import outputs_dir
+from ..data.countries import country_table, name_of
+from ..data.load import ReviewData, load_data
+from ..review.diff import editions
+from . import views as explore
 
 REVIEW_YEAR = 2015
 EVERY_YEAR = "every year"
