@@ -101,7 +101,9 @@ def _stockpiles(data, measure: str, treaty: str, on: date, basis: str) -> Derive
         since = obligations.bound_dates(data.treaty_events, treaty, basis)
         parties = {iso3 for iso3, (start, _) in since.items() if start <= on}
         parties &= set(treaties.states_parties(data.treaty_events, treaty, on)["iso3"])
-        declared = sorted(set(obligations.no_stockpile(data.stockpile_events, treaty, on, basis)) & parties)
+        declared = set(obligations.no_stockpile(data.stockpile_events, treaty, on, basis)) & parties
+        held = hist["status"].isin(COMPLETED + OPEN) | hist["reopened"].notna()  # a stock on record since
+        declared = sorted(declared - set(hist.loc[held, "iso3"]))
         return Derived(len(declared), declared, [])
     return Derived(None)
 

@@ -145,9 +145,14 @@ def _judge_count(r: dict, got: Derived, listed: list[str], notes: list[dict]) ->
         states = " ".join([*(f"-{c}" for c in extra), *(f"+{c}" for c in missing)])
     else:
         states = " ".join(got.undetermined)
-    if notes:
+    if notes and listed:  # a count that names its states: each state that differs needs its own note
+        named = _named(notes)
+        if states and all(code in named for code in states.split()):
+            used = list({id(named[c]): named[c] for c in states.split()}.values())
+            return {"outcome": "explained", "explanation": " ".join(n["explanation"] for n in used), "states": states}
+    if notes and not listed:
         adjusted = _adjusted(got, notes)
-        if _allowed(qualifier, value - len(adjusted)) and (not listed or adjusted == set(listed)):
+        if _allowed(qualifier, value - len(adjusted)):
             codes, used = _applied(got, notes)
             return {
                 "outcome": "explained",

@@ -4,7 +4,7 @@ redraws in place. Every explorer keeps its last view (`.view`) and can be driven
 
 JupyterLab sends widget messages on kernel subshells, so a redraw can run while another message is handled
 in another thread, and each message ends with the inline backend showing and closing every pyplot figure.
-The views therefore draw on figures pyplot does not know (explore.py), and one redraw runs at a time."""
+The views therefore draw on figures pyplot does not know (views.py), and one redraw runs at a time."""
 
 from __future__ import annotations
 
