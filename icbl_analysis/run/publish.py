@@ -11,12 +11,12 @@ from ..core.escape import csv_cell
 from ..present.pages import (
     goal_titles,
     notebook_to_html,
-    read_json,
     write_index,
     write_key_findings,
     write_profiles_index,
     write_slides,
 )
+from ..present.slides import read_json
 from ..review.key_figures import KeyFigures
 from . import pdf as pdf_printer
 from .outputs import BROWSER
