@@ -17,14 +17,15 @@ Names are accepted where codes are expected ("Cambodia" for KHM, "Landmine Monit
 
 from __future__ import annotations
 
-from . import facts as _facts
-from . import obligations as _obligations
-from .countries import to_iso3 as _iso3
-from .errors import DataError
-from .explore import _date, changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
-from .load import ReviewData, load_data
-from .treaties import count_states_parties as _count
-from .treaties import states_parties as _states_parties
+from .core.errors import DataError
+from .data.countries import to_iso3 as _iso3
+from .data.load import ReviewData, load_data
+from .engine import facts as _facts
+from .engine import obligations as _obligations
+from .engine.treaties import count_states_parties as _count
+from .engine.treaties import states_parties as _states_parties
+from .explore.views import _date, _edition, changes_view, find, metric_view, metrics, state_view, timeline, treaty_view
+from .review.diff import compare_editions as _compare
 
 __all__ = [
     "DataError",
@@ -126,7 +127,4 @@ def compare_editions(old: str, new: str, data_dir=None):
     >>> row[["change", "old_value", "new_value"]].values.tolist()
     [['revised', 3678.0, 3695.0]]
     """
-    from .diff import compare_editions as _compare
-    from .explore import _edition
-
     return _compare(load_data(data_dir), _edition(old), _edition(new))

@@ -11,17 +11,33 @@ import errno
 import sys
 from pathlib import Path
 
-from .errors import DataError
+from . import states_parties
+from .core.errors import DataError
+from .core.escape import spreadsheet_safe
+from .core.paths import BUNDLED_DATA_DIR, notebooks_dir
+from .data.blank_tables import write_templates
+from .data.build import build
+from .data.load import load_data
+from .data.records import check_records, default_years, records_catalogue, records_folder, write_workbook
+from .data.schema import day_problem
+from .data.validate import validate_folder
+from .engine.facts import EDITION_PATTERN
+from .engine.reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
+from .present.memo import write_memo
+from .review import indicators
+from .review.compute import check_parameters
+from .review.diff import compare_editions, editions, review_pair
+from .run.outputs import prepare_out
 
-# Each command imports what it needs when it runs: `import papermill` alone costs about two seconds,
-# which `icbl-review validate` or `states-parties` should not pay.
+# The runner is imported by the two commands that run notebooks, when they run: it imports papermill, which
+# alone costs about two seconds that `icbl-review validate` or `states-parties` should not pay.
 # jsonschema (imported by nbformat) builds the grammars of an optional URI-syntax checker when it is
 # installed, 1.3 s at every start; nothing this command runs checks URI formats with it, so it does without.
 sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def _annual(args) -> int:
-    from .run import run_annual
+    from .run.runner import run_annual  # here, for start-up speed: papermill takes about 2 s to import
 
     notebooks = [n.strip() for n in args.notebooks.split(",")] if args.notebooks else None
     result = run_annual(
@@ -43,7 +59,7 @@ def _annual(args) -> int:
 
 
 def _profiles(args) -> int:
-    from .run import run_profiles
+    from .run.runner import run_profiles  # here, for start-up speed: papermill takes about 2 s to import
 
     countries = [c.strip() for c in args.countries.split(",") if c.strip()]
     result = run_profiles(
@@ -92,8 +108,6 @@ def _report(result, label: str) -> int:
 
 
 def _templates(args) -> int:
-    from .blank_tables import write_templates
-
     if Path(args.folder).exists() and not Path(args.folder).is_dir():
         raise DataError("is a file; name a folder for the templates", column="folder", value=args.folder)
     written = write_templates(args.folder)
@@ -104,9 +118,6 @@ def _templates(args) -> int:
 
 
 def _validate(args) -> int:
-    from .records import check_records, records_folder
-    from .validate import validate_folder
-
     problems = validate_folder(args.folder, partial=args.partial, base=args.data, records=args.records)
     if args.records:  # the same checks `annual --records` makes, told by sheet and cell
         problems += check_records(args.records)
@@ -127,8 +138,6 @@ def read_lines(path: Path) -> list[str]:
 
 
 def _records(args) -> int:
-    from .records import default_years, records_catalogue, write_workbook
-
     first = args.from_year or default_years().start
     last = args.to_year or default_years().stop - 1
     if first > last or first < 1997:
@@ -142,8 +151,6 @@ def _records(args) -> int:
 
 
 def _params(args) -> int:
-    from .paths import notebooks_dir
-
     path = Path(args.notebook)
     if not path.exists():
         path = notebooks_dir() / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
@@ -170,26 +177,18 @@ def _params(args) -> int:
 def _parties(args) -> int:
     from datetime import date
 
-    import icbl_analysis as icbl
-
-    from .schema import day_problem
-
     problem = day_problem(args.on)
     if problem is None and args.on > date.today().isoformat():
         problem = "a date after today: the record cannot say who will be party then"
     if problem:
         raise DataError(problem, column="--on", value=args.on)
-    frame = icbl.states_parties(args.treaty, args.on, basis=args.basis, data_dir=args.data)
+    frame = states_parties(args.treaty, args.on, basis=args.basis, data_dir=args.data)
     print(frame.to_string(index=False))
     print(f"{len(frame)} States Parties of the {args.treaty} on {args.on} (counted from {args.basis})")
     return 0
 
 
 def _coverage(args) -> int:
-    from . import indicators
-    from .load import load_data
-    from .review import check_parameters
-
     check_parameters(args.to_year, args.from_year, args.vintage, args.data or "", args.user_data or "")
     if args.csv and Path(args.csv).exists():
         raise DataError(
@@ -210,19 +209,12 @@ def _coverage(args) -> int:
         "obligation tables"
     )
     if args.csv:
-        from .present.tables import spreadsheet_safe
-
         spreadsheet_safe(table).to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
     return 0
 
 
 def _diff(args) -> int:
-    from .diff import compare_editions, editions, review_pair, write_memo
-    from .facts import EDITION_PATTERN
-    from .load import load_data
-    from .run import prepare_out
-
     data = load_data(args.data, args.user_data)
     facts = data.monitor_facts
     old, new = args.from_edition, args.to_edition
@@ -250,9 +242,6 @@ def _diff(args) -> int:
 
 
 def _reconcile(args) -> int:
-    from .load import load_data
-    from .reconcile import by_year_and_basis, reconcile, reconcile_lists, summary
-
     data = load_data(args.data, args.user_data)
     table = reconcile(data, args.from_year, args.to_year)
     lists, states = reconcile_lists(data, args.from_year, args.to_year)
@@ -289,9 +278,6 @@ def _reconcile(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build
-    from .paths import BUNDLED_DATA_DIR
-
     folder = Path(args.data) if args.data else BUNDLED_DATA_DIR
     out, skipped = build(folder, write=not args.check)
     for note in skipped:

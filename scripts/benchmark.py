@@ -110,7 +110,7 @@ def breakdown(run: dict) -> str:
 
 def load_times() -> tuple[float, float]:
     """Seconds to load and check the bundled data in a fresh process: checks remembered, then not."""
-    code = ("import time; from icbl_analysis.load import load_data; t = time.perf_counter(); load_data(); "
+    code = ("import time; from icbl_analysis.data.load import load_data; t = time.perf_counter(); load_data(); "
             "print(time.perf_counter() - t)")  # fmt: skip
     warm = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     with tempfile.TemporaryDirectory() as empty:

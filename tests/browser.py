@@ -25,8 +25,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from icbl_analysis.pdf import FLAGS
-from icbl_analysis.pdf import browser as find_chromium
+from icbl_analysis.run.pdf import FLAGS
+from icbl_analysis.run.pdf import browser as find_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 AXE_JS = REPO / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from browser import browser, lab, tab  # noqa: F401 - the real-browser fixtures (tests/browser.py)
 
-from icbl_analysis.load import load_data
-from icbl_analysis.paths import BUNDLED_DATA_DIR
+from icbl_analysis.core.paths import BUNDLED_DATA_DIR
+from icbl_analysis.data.load import load_data
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +33,6 @@ def data_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def run_2015(tmp_path_factory):
     """The 2015 annual review, run once for every test that reads its outputs (no PDFs)."""
-    from icbl_analysis.run import run_annual
+    from icbl_analysis.run.runner import run_annual
 
     return run_annual(2015, out_root=tmp_path_factory.mktemp("out"), pdf=False, progress=False)

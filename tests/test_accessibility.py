@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from icbl_analysis import explore
+from icbl_analysis.explore import views as explore
 from icbl_analysis.present import charts, figures
 from icbl_analysis.present.alt import alt_text, png_description
 from icbl_analysis.present.words import COLOURS, TEXT_ON
-from icbl_analysis.review import compute_review
+from icbl_analysis.review.compute import compute_review
 
 
 def contrast(foreground: str, background: str) -> float:

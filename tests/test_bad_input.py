@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from icbl_analysis import cli
-from icbl_analysis.paths import REPO_DIR
+from icbl_analysis.core.paths import REPO_DIR
 
 FACTS = "metric,period,place,value,unit,qualifier,edition,as_of,source_url,quote,note\n"
 OK = "https://example.org/source"
@@ -634,9 +634,9 @@ REUSE_CASES = [
 
 def reusable(out: Path) -> bool:
     """Whether a rerun of goal 4 with the same inputs would reuse the published outputs (the runner's own test)."""
-    from icbl_analysis import run as runner
-    from icbl_analysis.fingerprints import data_hashes
-    from icbl_analysis.paths import data_dir
+    from icbl_analysis.core.paths import data_dir
+    from icbl_analysis.data.fingerprints import data_hashes
+    from icbl_analysis.run import runner
 
     params = runner._base_params(2015, "first", data_dir(None), None) | {"baseline_year": 2011, "records": ""}
     return "goal4" in runner._reusable(out / "2015-goal4", {"goal4": ("goal4", params)}, data_hashes(data_dir(None)))
@@ -712,16 +712,16 @@ class Tags(__import__("html.parser").parser.HTMLParser):
 
 def shown(text: str) -> str:
     """What a reader should see of a cell: its characters, without the invisible ones."""
-    from icbl_analysis.present.words import clean
+    from icbl_analysis.core.escape import clean
 
     return clean(text)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_html_shows_data_as_text(text):
+    from icbl_analysis.core.escape import esc
+    from icbl_analysis.present.html import ENV
     from icbl_analysis.present.tables import styled
-    from icbl_analysis.present.words import esc
-    from icbl_analysis.publish import ENV
 
     for page in (esc(text), ENV.from_string("{{ x }}").render(x=text)):
         parsed = Tags(page)
@@ -736,7 +736,7 @@ def test_markdown_shows_data_as_one_line_of_text(text):
     from markdown_it import MarkdownIt
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from icbl_analysis.present.words import md
+    from icbl_analysis.core.escape import md
 
     gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])  # GitHub's Markdown, without linkify
     for render in (markdown2html_mistune, MarkdownIt("commonmark").render, gfm.render):
@@ -761,7 +761,7 @@ def test_a_memo_link_stays_one_link(text):
 def test_csv_cells_never_run_as_formulas(tmp_path, dtype):
     import csv
 
-    from icbl_analysis.present.words import spreadsheet_safe
+    from icbl_analysis.core.escape import spreadsheet_safe
 
     frame = pd.DataFrame({"note": pd.Series(HOSTILE, dtype=dtype), "value": range(len(HOSTILE))})
     path = tmp_path / "out.csv"
@@ -816,7 +816,7 @@ def test_validate_and_annual_give_one_answer_as_the_data_they_join_changes(tmp_p
 
 
 def test_a_remembered_check_is_forgotten_when_the_bundled_tables_or_the_day_change(monkeypatch, data_copy):
-    from icbl_analysis import validate
+    from icbl_analysis.data import validate
 
     monkeypatch.setattr(validate, "BUNDLED_DATA_DIR", data_copy)
     first = validate._key("folder", "the same researcher's folder")
@@ -850,7 +850,7 @@ def test_a_chart_shows_data_as_text(tmp_path, text):
 
 def test_rows_from_elsewhere_are_checked_by_the_same_path():
     """A workbook's rows (not a CSV file) go through the same checks, named by the workbook and its rows."""
-    from icbl_analysis.validate import validate_rows
+    from icbl_analysis.data.validate import validate_rows
 
     good = {"metric": "casualties_total", "period": "2025", "place": "KHM", "value": 5, "unit": "casualties",
             "edition": "LM2026", "source_url": OK, "quote": "a quote", "_line": 4}  # fmt: skip

@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from icbl_analysis import pdf
-from icbl_analysis.figure_check import visible_text
-from icbl_analysis.ratings import RATED
-from icbl_analysis.review import compute_review
-from icbl_analysis.run import run_annual
+from icbl_analysis.review.compute import compute_review
+from icbl_analysis.review.figure_check import visible_text
+from icbl_analysis.review.ratings import RATED
+from icbl_analysis.run import pdf
+from icbl_analysis.run.runner import run_annual
 
 
 def read_csv(path):

@@ -13,7 +13,7 @@ import pytest
 from browser import axe_violations
 
 from icbl_analysis.present.words import COLOURS
-from icbl_analysis.run import run_annual, run_profiles
+from icbl_analysis.run.runner import run_annual, run_profiles
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 import icbl_analysis as icbl
-from icbl_analysis import obligations as o
-from icbl_analysis.errors import DataError
+from icbl_analysis.core.errors import DataError
+from icbl_analysis.engine import obligations as o
 
 
 def status(data, treaty, kind, on, iso3, basis="treaty"):

@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 
 import icbl_analysis
-from icbl_analysis import cli, explore, widgets
+from icbl_analysis import cli
+from icbl_analysis.explore import views as explore
+from icbl_analysis.explore import widgets
 
 
 @pytest.mark.parametrize("module", [icbl_analysis, explore], ids=["icbl_analysis", "explore"])

@@ -2,8 +2,8 @@
 
 import pytest
 
-from icbl_analysis import facts as F
-from icbl_analysis.errors import DataError
+from icbl_analysis.core.errors import DataError
+from icbl_analysis.engine import facts as F
 
 
 def test_first_published_and_revised_values_of_the_same_year(data):
@@ -90,7 +90,7 @@ def test_country_casualties_keep_each_edition(data):
 
 
 def test_coverage_names_the_edition_of_each_value_and_leaves_gaps_blank(data):
-    from icbl_analysis import indicators
+    from icbl_analysis.review import indicators
 
     values = indicators.compute(data, range(2011, 2016), "first")
     table = indicators.coverage(values).set_index("indicator_id")

@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from icbl_analysis.outputs import BROWSER, JOURNAL, mark, prepare_out, publish
-from icbl_analysis.pdf import browser
+from icbl_analysis.run.outputs import BROWSER, JOURNAL, mark, prepare_out, publish
+from icbl_analysis.run.pdf import browser
 
 RUNNER = [sys.executable, "-m", "icbl_analysis.cli"]
 
@@ -236,7 +236,7 @@ def test_a_publish_cut_by_kill_9_is_finished_or_undone_by_the_next_run(tmp_path,
 
 
 def test_archive_names_taken_by_others_are_left_and_a_run_is_never_left_in_staging(tmp_path):
-    from icbl_analysis.errors import DataError
+    from icbl_analysis.core.errors import DataError
 
     root = tmp_path / "out"
     earlier_run(root / "2015", "the old review")

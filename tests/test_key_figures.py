@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from icbl_analysis.figure_check import check_run, check_text, stated_numbers
-from icbl_analysis.key_figures import KeyFigures
-from icbl_analysis.run import run_annual, run_profiles
+from icbl_analysis.review.figure_check import check_run, check_text, stated_numbers
+from icbl_analysis.review.key_figures import KeyFigures
+from icbl_analysis.run.runner import run_annual, run_profiles
 
 
 def rows(path):

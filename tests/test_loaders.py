@@ -4,9 +4,9 @@ import csv
 
 import pytest
 
-from icbl_analysis import countries
-from icbl_analysis.errors import DataError
-from icbl_analysis.load import load, load_data, read_table, validate_folder
+from icbl_analysis.core.errors import DataError
+from icbl_analysis.data import countries
+from icbl_analysis.data.load import load, load_data, read_table, validate_folder
 
 
 def rewrite(path, edit):
@@ -143,7 +143,7 @@ def test_researcher_rows_merge_and_contradictions_are_refused(tmp_path, data):
     ],
 )
 def test_facts_must_use_a_catalogued_metric_in_its_unit(tmp_path, row, column, message):
-    from icbl_analysis.load import validate_folder
+    from icbl_analysis.data.load import validate_folder
 
     user = tmp_path / "mine"
     user.mkdir()
@@ -176,7 +176,7 @@ def test_a_researcher_can_define_a_new_metric(tmp_path):
 
 
 def test_researcher_indicator_template_is_documented():
-    from icbl_analysis.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.core.paths import BUNDLED_DATA_DIR
 
     header = (BUNDLED_DATA_DIR / "templates" / "researcher_indicators.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "indicator_id,year,value,unit,source,note"
@@ -199,10 +199,10 @@ def test_names_are_accepted_where_codes_are_expected(tmp_path):
 
 
 def test_templates_match_the_schema_and_never_overwrite(tmp_path):
-    from icbl_analysis.blank_tables import write_templates
-    from icbl_analysis.load import USER_TABLES
-    from icbl_analysis.paths import BUNDLED_DATA_DIR
-    from icbl_analysis.schema import resource
+    from icbl_analysis.core.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.data.blank_tables import write_templates
+    from icbl_analysis.data.load import USER_TABLES
+    from icbl_analysis.data.schema import resource
 
     for name in USER_TABLES:
         header = (BUNDLED_DATA_DIR / "templates" / resource(name)["path"]).read_text(encoding="utf-8").strip()
@@ -216,7 +216,7 @@ def test_templates_match_the_schema_and_never_overwrite(tmp_path):
 
 
 def test_bundled_templates_readme_is_current():
-    from icbl_analysis.blank_tables import templates_readme
-    from icbl_analysis.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.core.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.data.blank_tables import templates_readme
 
     assert (BUNDLED_DATA_DIR / "templates" / "README.md").read_text(encoding="utf-8") == templates_readme()

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 import icbl_analysis as icbl
-from icbl_analysis import treaties as t
+from icbl_analysis.engine import treaties as t
 
 
 # The Cook Islands' MBT ratification (16 March 2006) comes from German Wikinews, the one stored source

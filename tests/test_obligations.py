@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from icbl_analysis import obligations as o
+from icbl_analysis.engine import obligations as o
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 import yaml
 
-from icbl_analysis.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, REPO_DIR
-from icbl_analysis.schema import descriptor, table_names
+from icbl_analysis.core.paths import BUNDLED_DATA_DIR, NOTEBOOKS_DIR, REPO_DIR
+from icbl_analysis.data.schema import descriptor, table_names
 
 
 def test_environment_yml_installs_the_package_from_pyproject():
@@ -79,7 +79,7 @@ def test_indicator_catalogue_matches_the_plan():
 def test_the_data_build_reproduces_every_table_byte_for_byte(tmp_path):
     import shutil
 
-    from icbl_analysis.build import build
+    from icbl_analysis.data.build import build
 
     copy = tmp_path / "data"
     shutil.copytree(BUNDLED_DATA_DIR, copy)
@@ -92,8 +92,8 @@ def test_the_data_build_reproduces_every_table_byte_for_byte(tmp_path):
 def test_a_batch_column_no_table_knows_is_an_error(tmp_path):
     import shutil
 
-    from icbl_analysis.build import build
-    from icbl_analysis.errors import DataError
+    from icbl_analysis.core.errors import DataError
+    from icbl_analysis.data.build import build
 
     copy = tmp_path / "data"
     shutil.copytree(BUNDLED_DATA_DIR, copy)

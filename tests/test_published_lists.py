@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from icbl_analysis import obligations
-from icbl_analysis.derive import derive
-from icbl_analysis.reconcile import by_year_and_basis, reconcile, reconcile_lists
+from icbl_analysis.engine import obligations
+from icbl_analysis.engine.derive import derive
+from icbl_analysis.engine.reconcile import by_year_and_basis, reconcile, reconcile_lists
 
 # Spot checks: lists from 2005-2010 and 2017-2020 the engine was not tuned for. Each is agreed, explained by a
 # named note, or one of these open differences, with the evidence it lacks; a list that starts or stops agreeing

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from icbl_analysis import ratings
+from icbl_analysis.review import ratings
 
 
 def series(values: dict, unit="states", qualifiers: dict | None = None):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from icbl_analysis import cli
-from icbl_analysis.reconcile import derive, reconcile
+from icbl_analysis.engine.reconcile import derive, reconcile
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_every_note_names_the_states_it_accounts_for(data):
 
 
 def test_g1_i10_agrees_with_the_published_stockpile_counts(data):
-    from icbl_analysis.indicators import compute
+    from icbl_analysis.review.indicators import compute
 
     values = compute(data, [2010], ids={"G1.I10"})
     assert values.iloc[0]["value"] == derive(data, "stockpile_completed", "MBT", date(2010, 12, 31)).count == 86

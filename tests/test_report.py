@@ -4,8 +4,8 @@ from datetime import date
 
 import pandas as pd
 
+from icbl_analysis.core.escape import md
 from icbl_analysis.present.tables import styled
-from icbl_analysis.present.words import md
 
 
 def test_markup_and_hostile_urls_are_escaped():

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from icbl_analysis import cli
-from icbl_analysis.paths import NOTEBOOKS_DIR
-from icbl_analysis.run import ANNUAL_NOTEBOOKS, run_annual
+from icbl_analysis.core.paths import NOTEBOOKS_DIR
+from icbl_analysis.run.runner import ANNUAL_NOTEBOOKS, run_annual
 
 
 def read_csv(path):
@@ -135,7 +135,7 @@ def test_a_failed_run_never_displaces_a_good_one_and_reruns_redo_only_what_chang
 
 
 def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
-    from icbl_analysis.paths import BUNDLED_DATA_DIR
+    from icbl_analysis.core.paths import BUNDLED_DATA_DIR
 
     data = tmp_path / "data"
     shutil.copytree(BUNDLED_DATA_DIR, data)
@@ -162,8 +162,8 @@ def test_a_rerun_redoes_only_the_notebooks_a_changed_table_touches(tmp_path):
 
 
 def test_values_computed_once_still_note_the_tables_they_came_from():
-    from icbl_analysis import obligations
-    from icbl_analysis.load import forget_reads, load_data, tables_read
+    from icbl_analysis.data.load import forget_reads, load_data, tables_read
+    from icbl_analysis.engine import obligations
 
     data = load_data()
     forget_reads()
@@ -210,7 +210,7 @@ def test_first_and_latest_review_years_run(tmp_path, year):
 
 
 def test_country_profiles(tmp_path):
-    from icbl_analysis.run import run_profiles
+    from icbl_analysis.run.runner import run_profiles
 
     result = run_profiles(["Cambodia", "BLR"], 2015, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []
@@ -241,8 +241,8 @@ def test_vintage_reaches_the_notebooks(tmp_path, vintage, sentence):
 
 
 def test_researcher_records_answer_the_indicators_the_public_record_cannot(tmp_path):
-    from icbl_analysis import indicators, ratings
-    from icbl_analysis.load import load_data
+    from icbl_analysis.data.load import load_data
+    from icbl_analysis.review import indicators, ratings
 
     user = tmp_path / "records <img src=x onerror=alert(1)>"  # a shared-drive folder name with markup
     user.mkdir()

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from icbl_analysis import treaties as t
-from icbl_analysis.errors import DataError
+from icbl_analysis.core.errors import DataError
+from icbl_analysis.engine import treaties as t
 
 
 @pytest.mark.parametrize(

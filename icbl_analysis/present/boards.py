@@ -16,6 +16,7 @@ import seaborn as sns
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
+from ..review.compute import treaty_categories
 from .charts import PALETTE, THOUSANDS, apply_style, editions_words, footer
 from .words import COLOURS, TEXT_ON
 
@@ -185,8 +186,6 @@ def world_status_map(events: pd.DataFrame, on: date, categories: pd.DataFrame | 
                      counts: dict[str, str] | None = None):  # fmt: skip
     """Treaty status of every state on a date, on a world map (counted from deposit). A review passes its
     `categories` (one row per state, `Review.treaty_map`) and the legend's `counts` from its registry."""
-    from ..review import treaty_categories
-
     apply_style()
     categories = treaty_categories(events, on) if categories is None else categories
     if counts is None:

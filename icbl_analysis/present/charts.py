@@ -14,11 +14,11 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .. import treaties
-from ..facts import edition_label
+from ..core.escape import chart_text, spreadsheet_safe
+from ..engine import treaties
+from ..engine.facts import edition_label
 from .alt import alt_text
-from .tables import spreadsheet_safe
-from .words import chart_text, number
+from .words import number
 
 PALETTE = {
     "MBT": "#1f5f8b",

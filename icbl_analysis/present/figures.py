@@ -3,10 +3,10 @@ nothing to draw. Titles and axis labels come from the indicator catalogue."""
 
 from __future__ import annotations
 
-from .. import facts as F
-from ..countries import name_of
-from ..evidence import BASIS_SHORT as BASIS_WORDS
-from ..indicators import year_of_period
+from ..data.countries import name_of
+from ..engine import facts as F
+from ..engine.evidence import BASIS_SHORT as BASIS_WORDS
+from ..review.indicators import year_of_period
 from . import boards, charts
 from .words import UNIT_WORDS
 
@@ -21,15 +21,13 @@ ARTICLE = {
 def indicator(review, indicator_id: str, years=None):
     """Bars per year for one indicator, titled by its short name (no code: the chart goes on slides too), the
     review year highlighted; values of different measures side by side, named."""
-    from ..review import metric_labels
-
     entry = review.entry(indicator_id)
     values = review.indicator_values(indicator_id)
     if years is not None:
         values = values[values["year"].isin(list(years))]
     ylabel = entry["ylabel"] if isinstance(entry["ylabel"], str) else UNIT_WORDS.get(entry["unit"], "")
     title = f"{entry['short_name']}, {values['year'].min()}-{values['year'].max()}"
-    return charts.trend(values, title, ylabel, highlight=review.year, names=metric_labels(review.data))
+    return charts.trend(values, title, ylabel, highlight=review.year, names=F.metric_labels(review.data.metrics))
 
 
 def states_parties(review):

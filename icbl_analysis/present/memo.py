@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pandas as pd
 
-from ..countries import name_of
-from ..facts import edition_label, format_value
+from ..core.escape import clean, md, spreadsheet_safe
+from ..data.countries import name_of
+from ..engine.facts import edition_label, format_value
+from ..review.diff import EditionDiff
+from .html import CSS, ENV
 from .tables import styled
-from .words import clean, md
 
 NOTE = (
     "Only the figures collected in the suite's data (data/monitor_facts.csv, each with its source and quote) "
@@ -105,8 +109,6 @@ def memo_markdown(diff) -> str:
 
 
 def memo_html(diff) -> str:
-    from ..publish import CSS, ENV
-
     parts = [
         {"title": t, "sentence": s, "table": "<p>None.</p>" if table.empty else styled(table).to_html()}
         for t, s, table in [*sections(diff), moves_section(diff)]
@@ -142,3 +144,29 @@ def _signed(difference) -> str:
     if difference is None or pd.isna(difference):
         return ""
     return f"{difference:+,.0f}" if float(difference).is_integer() else f"{difference:+,.1f}"
+
+
+def write_memo(diff: EditionDiff, folder: Path, archive: Path | None = None) -> dict[str, Path]:
+    """The memo as Markdown and HTML (and the changes as CSV) in `folder`: `<old>-<new>.md|html|csv`. An
+    earlier memo of the same name that differs (edited by hand, or from other data) moves to `archive`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{diff.old}-{diff.new}"
+    texts = {
+        "md": memo_markdown(diff),
+        "html": memo_html(diff),
+        "csv": spreadsheet_safe(diff.changes).to_csv(index=False, lineterminator="\n"),
+    }
+    paths = {ext: folder / f"{stem}.{ext}" for ext in texts}
+    for ext, text in texts.items():
+        _write(paths[ext], text, archive)
+    return paths
+
+
+def _write(path: Path, text: str, archive: Path | None) -> None:
+    if path.exists() and path.read_text(encoding="utf-8") != text and archive is not None:
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
+        archive.mkdir(parents=True, exist_ok=True)
+        path.rename(archive / f"{path.stem}-{stamp}{path.suffix}")
+    partial = path.with_suffix(path.suffix + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)

@@ -10,19 +10,17 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .words import (  # noqa: F401 - spreadsheet_safe is imported from here by the notebooks' helpers
+from ..core.escape import clean, esc
+from .words import (
     COLOURS,
     MEASURE_WORDS,
     STATUS_WORDS,
     TEXT_ON,
     VALUE_WORDS,
-    clean,
     day,
-    esc,
     header,
     number,
     primary,
-    spreadsheet_safe,
     status_word,
 )
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..facts import edition_label
-from ..indicators import RECORDS
-from ..key_figures import Figure, agree, counted
-from ..ratings import RATED
-from .words import day, md
+from ..core.escape import md
+from ..engine.facts import edition_label, format_value
+from ..review.indicators import RECORDS
+from ..review.key_figures import Figure, agree, counted
+from ..review.ratings import RATED, STATUSES
+from .words import day, status_word
 
 VINTAGE_WORDS = {"first": "as first published", "latest": "as in the latest edition"}
 MEASURE_PHRASES = {  # how a headline names what a value measures
@@ -162,8 +163,6 @@ def indicator_finding(review, indicator_id: str) -> str:
 
 def rollup_words(review, scope: str) -> str:
     """'1 of 2 indicators rated: 1 on track, 1 no data found', from the registry's counts."""
-    from ..ratings import STATUSES
-
     kf = review.figures
     parts = [f"{kf.number(f'{scope}:status:{s}')} {s}" for s in STATUSES if kf.get(f"{scope}:status:{s}").value]
     rated, total = kf.number(f"{scope}:rated"), kf.get(f"{scope}:indicators")
@@ -277,8 +276,6 @@ def reconciliation_summary(review) -> str:
 
 
 def format_count(n: int) -> str:
-    from ..facts import format_value
-
     return format_value(n)
 
 
@@ -294,3 +291,17 @@ def memo_summary(review) -> str:
             f"{format_count(n['first_stated'])} figures first, {format_count(n['not_found_again'])} were not found "
             f"again in it, and {counted(n['ratings'], 'rating')} of the plan years "
             f"{'changes' if n['ratings'] == 1 else 'change'} status with its figures{moves}.")  # fmt: skip
+
+
+PARTY_WORDS = {"in_force": "party", "deposited": "party", "withdrawing": "withdrawing", "withdrawn": "withdrew",
+               "signatory": "signatory", "not_party": "not party", "undetermined": "status open"}  # fmt: skip
+
+
+def profile_headline(profile) -> str:
+    """One line for the profiles index: a state's treaty status and the state of its obligations."""
+    member = profile.membership().set_index("treaty")["status"]
+    parts = [f"{t} {PARTY_WORDS.get(member.get(t), 'not party')}" for t in ("MBT", "CCM")]
+    ob = profile.obligations()
+    for r in ob.itertuples() if len(ob) else []:
+        parts.append(f"{r.treaty} {r.obligation}: {status_word(r.status)}")
+    return "; ".join(parts)
