@@ -33,6 +33,7 @@ AXE_JS = REPO / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 # the closed network: no background traffic, no GPU, no sandbox (root in CI); Playwright adds --headless itself
 CHROMIUM_ARGS = [f for f in FLAGS if f not in ("--headless", "--remote-debugging-port=0")]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANDMARK_RULES = ["region", "landmark-one-main", "landmark-no-duplicate-main"]
 VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 LAB_START_SECONDS = 90
 
@@ -105,18 +106,21 @@ def axe_script() -> Path | None:
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA violations of the given impacts on the page as shown, one line each."""
+    """axe-core's WCAG 2.1 A/AA violations of the given impacts on the page as shown, and any landmark violation,
+    one line each."""
     script = axe_script()
     if script is None:
         unavailable(f"axe-core not found at {AXE_JS} (make .venv/axe, which runs npm; or set ICBL_AXE_JS)")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(script))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [
-        f"{v['impact']} {v['id']}: {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:5])}"
-        for v in result["violations"]
-        if v["impact"] in impacts
-    ]
+    found = [v for v in result["violations"] if v["impact"] in impacts]
+    # and, whatever their impact, the landmark rules: all content in landmarks, one <main> (screen-reader users
+    # jump by landmark)
+    landmarks = page.evaluate("rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})", LANDMARK_RULES)
+    found += landmarks["violations"]
+    return [f"{v['impact']} {v['id']}: {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:5])}"
+            for v in found]  # fmt: skip
 
 
 # --- JupyterLab ---------------------------------------------------------------------------------------------

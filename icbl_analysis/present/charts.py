@@ -115,11 +115,12 @@ def _sources(data: pd.DataFrame) -> str:
     return "; ".join(parts) or "the cited data tables (see the CSV)"
 
 
-def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None, names: dict | None = None):
+def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None, names: dict | None = None,
+          basis: str = ""):
     """Bars per year for one indicator (the rows of `review.indicator_values`); a year without a value is
     labelled "no data"; the review year is highlighted and the legend says so. Values of different measures
     (land released, land cleared only) are drawn as separate bars side by side, named in the legend, never as
-    one series. None when no year has data."""
+    one series; `basis` (how the count was made, in words) ends the source line. None when no year has data."""
     keep = [c for c in ("year", "value", "unit", "qualifier", "edition", "source_url", "source_kind", "measure", "note")
             if c in values]  # fmt: skip
     data = values[keep].copy()
@@ -165,7 +166,9 @@ def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None =
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(len(labels), 3),
               frameon=False, fontsize=8)  # fmt: skip
     ranged = data["qualifier"].map(lambda q: isinstance(q, str) and bool(q)).any()
-    footer(fig, _sources(data) + ("; ≥ and > mark published lower bounds, ~ approximate figures." if ranged else "."))
+    counted = f"; counted {basis}" if basis else ""
+    marks = "; ≥ and > mark published lower bounds, ~ approximate figures" if ranged else ""
+    footer(fig, _sources(data) + counted + marks + ".")
     return fig, data
 
 

@@ -10,6 +10,12 @@ from ..review.indicators import year_of_period
 from . import boards, charts
 from .words import UNIT_WORDS
 
+COUNTING_WORDS = {  # an indicator's counting basis, as its chart's source line says it
+    "treaty": "by the treaty's rules, as the treaty secretariats count (States Parties' declarations and the "
+    "meetings' decisions)",
+    "counted from deposit": "from the deposit of each instrument, as the Monitor counts",
+}
+
 ARTICLE = {
     ("MBT", "clearance"): "Article 5 clearance",
     ("CCM", "clearance"): "Article 4 clearance",
@@ -27,7 +33,10 @@ def indicator(review, indicator_id: str, years=None):
         values = values[values["year"].isin(list(years))]
     ylabel = entry["ylabel"] if isinstance(entry["ylabel"], str) else UNIT_WORDS.get(entry["unit"], "")
     title = f"{entry['short_name']}, {values['year'].min()}-{values['year'].max()}"
-    return charts.trend(values, title, ylabel, highlight=review.year, names=F.metric_labels(review.data.metrics))
+    bases = set(values["basis"].dropna()) - {""} if "basis" in values else set()
+    basis = COUNTING_WORDS.get(bases.pop(), "") if len(bases) == 1 else ""
+    return charts.trend(values, title, ylabel, highlight=review.year, names=F.metric_labels(review.data.metrics),
+                        basis=basis)  # fmt: skip
 
 
 def states_parties(review):

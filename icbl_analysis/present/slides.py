@@ -155,6 +155,8 @@ def deck(staging: Path, params: dict) -> list[dict]:
                 "Monitor figures as first published (the edition after each year), unless the run chose otherwise.",
                 "Only like is compared with like: land released with land released, all states with all states.",
                 "States Parties counted from the deposit of their instrument, as the Monitor counts.",
+                "Deadlines, extensions and completions counted by the treaty's rules, as the secretariats count: "
+                "from the States Parties' declarations, each decision dated by the meeting that took it.",
                 "Every number carries its source; the reports and the key figures list give each one.",
             ],
             "notes": "The run's manifest records the data files' hashes and the software versions.",

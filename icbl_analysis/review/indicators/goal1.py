@@ -50,10 +50,14 @@ def _stockpile_completed(data, treaty: str, years):
         late = hist[hist["status"] == "missed_outstanding"] if len(hist) else hist
         open_ = hist[hist["status"] == "undetermined"] if len(hist) else hist
         notes = []
+        reopened = hist[hist["reopened"].notna() & ~hist["status"].isin(obligations.COMPLETED)] if len(hist) else hist
+        if len(reopened):
+            notes.append("declared complete, then re-opened by stock found later, not counted: "
+                         + ", ".join(reopened["state"]))  # fmt: skip
         if len(late):
-            notes.append("missed deadline, still destroying: " + ", ".join(late["iso3"]))
+            notes.append("missed deadline, still destroying: " + ", ".join(late["state"]))
         if len(open_):
-            notes.append("status open (undated evidence): " + ", ".join(open_["iso3"]))
+            notes.append("status open (undated evidence): " + ", ".join(open_["state"]))
         rows.append(
             {
                 "year": year,
