@@ -127,7 +127,8 @@ def test_an_obligation_chart_says_its_basis_and_a_reopened_completion_is_named(d
     # count drops from 86 to 84 and says why, by name
     values = review_2015.indicator_values("G1.I10").set_index("year")
     assert (values.at[2011, "value"], values.at[2012, "value"]) == (86, 84)
-    assert "re-opened by stock found later, not counted: Guinea-Bissau, North Macedonia, Nigeria" in values.at[
-        2012, "note"
-    ]
+    assert (
+        "re-opened by stock found later, not counted: Guinea-Bissau, North Macedonia, Nigeria"
+        in values.at[2012, "note"]
+    )
     assert "North Macedonia" not in values.at[2011, "note"]

@@ -148,7 +148,6 @@ def test_a_full_disk_fails_in_one_line_and_publishes_nothing(published):
     assert (published / "2015" / "index.html").read_text() == "the review published last week"
 
 
-
 def wait_for_browser(proc: subprocess.Popen, timeout: float = 300) -> psutil.Process:
     """The headless browser the runner started to print the PDFs, as soon as it is there."""
     deadline = time.monotonic() + timeout
@@ -248,8 +247,10 @@ def test_archive_names_taken_by_others_are_left_and_a_run_is_never_left_in_stagi
     assert archived == root / "archive" / "2015-19700101T000000-2"
     assert (archived / "index.html").read_text() == "the old review"
     assert (root / "2015" / "index.html").read_text() == "the new review"
-    assert all((root / "archive" / t / "mine.txt").read_text() == "mine" for t in ("2015-19700101T000000",
-                                                                                   "2015-19700101T000000-1"))
+    assert all(
+        (root / "archive" / t / "mine.txt").read_text() == "mine"
+        for t in ("2015-19700101T000000", "2015-19700101T000000-1")
+    )
     (root / "archive").rename(root / "archive-moved")
     (root / "archive").write_text("a file where the archive goes")  # appears while a run goes on
     with pytest.raises(DataError, match="the complete run is kept in .*2015.unpublished-"):

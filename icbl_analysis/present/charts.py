@@ -115,8 +115,14 @@ def _sources(data: pd.DataFrame) -> str:
     return "; ".join(parts) or "the cited data tables (see the CSV)"
 
 
-def trend(values: pd.DataFrame, title: str, ylabel: str, highlight: int | None = None, names: dict | None = None,
-          basis: str = ""):
+def trend(
+    values: pd.DataFrame,
+    title: str,
+    ylabel: str,
+    highlight: int | None = None,
+    names: dict | None = None,
+    basis: str = "",
+):
     """Bars per year for one indicator (the rows of `review.indicator_values`); a year without a value is
     labelled "no data"; the review year is highlighted and the legend says so. Values of different measures
     (land released, land cleared only) are drawn as separate bars side by side, named in the legend, never as

@@ -20,7 +20,5 @@ def _shown(value):
     return clean(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
-ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), finalize=_shown
-)
+ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), finalize=_shown)
 CSS = (TEMPLATES / "style.css").read_text(encoding="utf-8")
