@@ -462,13 +462,26 @@ def _stop_on_sigterm() -> None:
             signal.signal(getattr(signal, sig), stop)
 
 
+# a review parameter named by the option that set it (the library names the parameter itself)
+OPTIONS = {"review_year": "--year", "baseline_year": "--baseline", "vintage": "--vintage", "data_dir": "--data",
+           "user_data_dir": "--user-data", "records": "--records"}  # fmt: skip
+RANGE_OPTIONS = {"review_year": "--to", "baseline_year": "--from"}  # coverage: years from .. to
+
+
+def _as_option(exc: DataError, args) -> DataError:
+    if exc.file is not None or exc.row is not None or exc.column not in OPTIONS:
+        return exc
+    option = (RANGE_OPTIONS if hasattr(args, "to_year") else OPTIONS).get(exc.column, OPTIONS[exc.column])
+    return DataError(exc.reason, column=option, value=exc.value)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _stop_on_sigterm()
     try:
         return args.func(args)
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_as_option(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         print(exc.args[0] if exc.args else "interrupted; no outputs were moved into place", file=sys.stderr)

@@ -408,7 +408,7 @@ def a_file(tmp_path) -> Path:
 
 
 PARAMETER_CASES = [
-    (["annual", "--year", "2099"], 2, "review_year"),
+    (["annual", "--year", "2099"], 2, "option --year, value 2099: must be a year from 1997 to"),
     (["annual", "--year", "1990"], 2, "must be a year from 1997"),
     (["annual", "--vintage", "LM2030"], 2, "no Monitor edition after"),
     (["annual", "--vintage", "latestt"], 2, "vintage must be"),
@@ -422,7 +422,9 @@ PARAMETER_CASES = [
     (["annual", "--out", "{file}/reviews"], 2, "option --out, value '{file}/reviews': cannot write there"),
     (["profiles", "--countries", ""], 2, "name at least one country"),
     (["profiles", "--countries", "Atlantis"], 2, "unknown country or area"),
-    (["profiles", "--countries", "KHM", "--year", "2099"], 2, "review_year"),
+    (["profiles", "--countries", "KHM", "--year", "2099"], 2, "option --year, value 2099: must be a year"),
+    (["annual", "--baseline", "1990"], 2, "option --baseline, value 1990: must be a year from 1997"),
+    (["coverage", "--to", "2099"], 2, "option --to, value 2099: must be a year"),
     (["params", "/etc/passwd"], 2, "not a readable notebook"),
     (["params", "nothing"], 2, "no such notebook"),
     (["coverage", "--csv", "/nonexistent/folder/x.csv"], 2, "its folder does not exist"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import date
 
 import nbformat
 import pytest
 
 from icbl_analysis import cli
+from icbl_analysis.core.errors import DataError
 from icbl_analysis.core.paths import NOTEBOOKS_DIR
 from icbl_analysis.run.runner import ANNUAL_NOTEBOOKS, run_annual
 
@@ -82,7 +84,7 @@ def test_another_review_year(tmp_path):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["annual", "--year", "2099"], "review_year"),
+        (["annual", "--year", "2099"], "option --year, value 2099"),
         (["annual", "--vintage", "LM20"], "vintage"),
         (["annual", "--notebooks", "goal9"], "unknown notebook"),
         (["annual", "--data", "/nonexistent/folder"], "data folder does not exist"),
@@ -201,12 +203,22 @@ def test_markup_in_data_is_escaped_in_html(tmp_path, data_copy):
     assert "&lt;script&gt;alert(" in html
 
 
-@pytest.mark.parametrize("year", [2011, 2026])
+@pytest.mark.parametrize("year", [2011, 2025])
 def test_first_and_latest_review_years_run(tmp_path, year):
     result = run_annual(year, out_root=tmp_path, pdf=False, progress=False)
     assert result.failed == []
     parties = value(result.folder / "goal1", "G1.I14", year)
-    assert parties == {2011: "158", 2026: "161"}[year]  # 2011: South Sudan 158th (Nov 2011); 2026: after withdrawals
+    # 2011: South Sudan 158th (Nov 2011); 2025: Tonga 166th (June 2025), Estonia, Latvia, Lithuania out 27 Dec
+    assert parties == {2011: "158", 2025: "163"}[year]
+
+
+def test_a_year_still_running_cannot_be_reviewed():
+    from icbl_analysis.review.compute import check_parameters, latest_year
+
+    assert latest_year(date(2026, 12, 7)) == 2025 and latest_year(date(2026, 12, 31)) == 2026
+    last = latest_year()
+    with pytest.raises(DataError, match=f"must be a year from 1997 to {last} \\({last + 1} has not ended"):
+        check_parameters(last + 1, 2011, "first")
 
 
 def test_country_profiles(tmp_path):

@@ -40,8 +40,11 @@ ARTICLES = {
 }
 
 
-def latest_year() -> int:
-    return date.today().year
+def latest_year(today: date | None = None) -> int:
+    """The last year a review can hold for: one whose 31 December has come (a review of a year still running
+    would state a status on a date that has not happened)."""
+    today = today or date.today()
+    return today.year if (today.month, today.day) == (12, 31) else today.year - 1
 
 
 def check_parameters(
@@ -51,7 +54,8 @@ def check_parameters(
     last = latest_year()
     for name, value in (("review_year", review_year), ("baseline_year", baseline_year)):
         if not isinstance(value, int) or isinstance(value, bool) or not FIRST_YEAR <= value <= last:
-            raise DataError(f"must be a year from {FIRST_YEAR} to {last}", column=name, value=value)
+            running = f" ({last + 1} has not ended: a review holds as of 31 December)" if value == last + 1 else ""
+            raise DataError(f"must be a year from {FIRST_YEAR} to {last}{running}", column=name, value=value)
     if baseline_year > review_year:
         raise DataError(
             f"the baseline year must not be after the review year {review_year}",
@@ -59,8 +63,8 @@ def check_parameters(
             value=baseline_year,
         )
     check_vintage(vintage)
-    if vintage not in ("first", "latest") and edition_year(vintage) > last:
-        raise DataError(f"no Monitor edition after {last} exists", column="vintage", value=vintage)
+    if vintage not in ("first", "latest") and edition_year(vintage) > date.today().year:
+        raise DataError(f"no Monitor edition after {date.today().year} exists", column="vintage", value=vintage)
     if data_dir and not Path(data_dir).expanduser().is_dir():
         raise DataError("the data folder does not exist", column="data_dir", value=data_dir)
     if user_data_dir and not Path(user_data_dir).expanduser().is_dir():
