@@ -91,7 +91,8 @@ def test_records_never_replaces_a_file_unasked(tmp_path, capsys):
     target = tmp_path / "campaign.xlsx"
     target.write_text("my notes\n", encoding="utf-8")
     assert cli.main(["records", str(target)]) == 2
-    assert "the file exists" in capsys.readouterr().err and target.read_text(encoding="utf-8") == "my notes\n"
+    assert f"error: {target}: the file exists; choose another name" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "my notes\n"
     assert cli.main(["records", str(target), "--from", "2011", "--to", "2015", "--force"]) == 0
     assert openpyxl.load_workbook(target)["Goal 1"].max_row == HEADER_ROW + 3 * 5
     assert cli.main(["records", str(tmp_path / "campaign.csv")]) == 2

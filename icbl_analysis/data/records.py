@@ -61,13 +61,12 @@ def write_workbook(path, years=None, force: bool = False, data_dir=None) -> Path
 
     path = Path(path).expanduser()
     if path.suffix.lower() != ".xlsx":
-        raise DataError("name the workbook with the .xlsx ending (Excel opens it by that)", column="file",
-                        value=str(path))  # fmt: skip
+        raise DataError("name the workbook with the .xlsx ending (Excel opens it by that)", file=str(path))
     if path.exists() and not force:
         raise DataError("the file exists; choose another name, or add --force to replace it (nothing was "
-                        "overwritten)", column="file", value=str(path))  # fmt: skip
+                        "overwritten)", file=str(path))  # fmt: skip
     if not path.resolve().parent.is_dir():
-        raise DataError("its folder does not exist", column="file", value=str(path))
+        raise DataError("its folder does not exist", file=str(path))
     years = list(years or default_years())
     catalogue = records_catalogue(data_dir)
     goals = _read("goals", data_dir).set_index("goal")["title"]
