@@ -20,6 +20,11 @@ from icbl_analysis.run.outputs import BROWSER, JOURNAL, mark, prepare_out, publi
 from icbl_analysis.run.pdf import browser
 
 RUNNER = [sys.executable, "-m", "icbl_analysis.cli"]
+# The runner as a terminal starts it: Ctrl-C (SIGINT) at its default. A job a script starts in the background
+# inherits SIGINT ignored, and the runner then rightly ignores Ctrl-C too; pytest run that way (nohup, `&`)
+# would otherwise see runs that cannot be interrupted. The reset is made in the child, then the runner is exec'd.
+AS_FROM_A_TERMINAL = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                      "os.execv(sys.argv[1], sys.argv[1:])"]  # fmt: skip
 
 
 STARTED: list[subprocess.Popen] = []
@@ -28,7 +33,8 @@ STARTED: list[subprocess.Popen] = []
 def start(out: Path, *extra: str, pdf: bool = False) -> subprocess.Popen:
     argv = RUNNER + ["annual", "--year", "2015", "--out", str(out), "--quiet", "--jobs", "2", *extra]
     argv += [] if pdf else ["--no-pdf"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(AS_FROM_A_TERMINAL + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # fmt: skip
     STARTED.append(proc)
     return proc
 
