@@ -35,8 +35,8 @@ COUNTS_OPEN = {
     ("stockpile_holding", "CCM", "2017-08-31", "Monitor CMM2017"): "13 (41 that ever stockpiled less 28 completed) "
     "against 12: the 41 are not named",
     ("stockpile_completed", "MBT", "2005-11-30", "ICBL"): "71 against 72: the ICBL names none",
-    ("art5_extensions_granted_cumulative", "MBT", "2020-11-30", "news"): "81 against the 78 decisions on record "
-    "to the 18th Meeting: three not identified",
+    ("art5_extensions_granted_cumulative", "MBT", "2020-11-30", "news"): "81 against the 79 decisions on record "
+    "to the 18th Meeting (Yemen's of 2019 found): two not identified",
 }
 
 
@@ -170,6 +170,14 @@ def test_the_icbl_counts_of_november_2007_are_explained_state_by_state(data):
     # Palestine declared no stockpile in its voluntary Article 7 report of September 2012; bound from 1 June 2018
     assert "PSE" in derive(data, "stockpile_never_held", "MBT", date(2019, 5, 24), "monitor").states
     assert "PSE" not in derive(data, "stockpile_never_held", "MBT", date(2018, 5, 31), "monitor").states
+
+
+def test_yemen_extended_at_the_fourth_review_conference(data):
+    # requested in 2019 for three years; the 18th Meeting's seven decisions of November 2020 do not include Yemen
+    before = obligations.history(data, "MBT", "clearance", date(2019, 11, 28), "treaty").set_index("iso3")
+    after = obligations.history(data, "MBT", "clearance", date(2020, 6, 30), "treaty").set_index("iso3")
+    assert before.at["YEM", "deadline"] == date(2020, 3, 1)
+    assert (after.at["YEM", "deadline"], after.at["YEM", "status"]) == (date(2023, 3, 1), "extended")
 
 
 def test_a_declaration_of_no_stockpile_undone_by_stock_on_record(data):
