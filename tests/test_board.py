@@ -87,6 +87,11 @@ def test_board_copy_and_researcher_copy(run_2015):
             assert not re.search(r"\d\.0{3,}\b", text) and " nan" not in text, name  # numbers as numbers
     goal2 = visible_text((folder / "goal2.html").read_text(encoding="utf-8"))
     assert "1 Mine Ban Treaty State Party declared completion" in goal2  # count grammar
+    # the reconciliation names its publishers in words: the edition, the secretariat (no 'Monitor LM2013')
+    overview = " ".join(visible_text((folder / "overview.html").read_text(encoding="utf-8")).split())
+    assert "Monitor LM20" not in overview and "CCM-ISU" not in overview
+    assert "Article 5 completions in the year Landmine Monitor 2013" in overview
+    assert "stockpiles still to destroy CCM Implementation Support Unit" in overview
 
 
 def test_the_victim_assistance_table_uses_only_the_reviews_editions(run_2015):

@@ -28,7 +28,7 @@ from ..review.ratings import RATED, value_text
 from . import charts, figures, tables, text
 from .alt import alt_text
 from .memo import sections, write_memo
-from .words import status_word
+from .words import publisher_words, status_word
 
 RESEARCHER = {"icbl_audience": "researcher"}  # display metadata: only in the researcher copy
 
@@ -310,8 +310,9 @@ def reconciliation(review: Review, out: Output) -> None:
     keys = [f"reconciliation:{r['row']}:{r['as_of']}:{r['treaty']}:{r['measure']}:published"
             for r in table.to_dict("records")]  # fmt: skip
     table = table.assign(shown=[kf.text(k) for k in keys], counted=table["basis"].map(BASIS_SHORT))
+    named = table.assign(publisher=table["publisher"].map(publisher_words))  # 'Landmine Monitor 2013', not 'LM2013'
     out.markdown(text.reconciliation_summary(review) + f" (as-of dates in {review.baseline}-{review.year}).")
-    differ = table[table["published"].astype(float) != table["derived"].astype(float)]
+    differ = named[named["published"].astype(float) != named["derived"].astype(float)]
     brief = {k: v for k, v in RECONCILIATION_COLUMNS.items() if k not in ("explanation", "source_url")}
     out.table(differ, brief, caption="<strong>The counts that differ</strong> (each explanation is in the researcher "
               "copy)")  # fmt: skip
@@ -320,7 +321,7 @@ def reconciliation(review: Review, out: Output) -> None:
     )
     out.markdown('<div class="annex"></div>\n\n## Researcher annex: every published count against the derived one',
                  researcher=True)  # fmt: skip
-    out.table(table, RECONCILIATION_COLUMNS, researcher=True, cited=("explanation",))
+    out.table(named, RECONCILIATION_COLUMNS, researcher=True, cited=("explanation",))
 
 
 def profile_save(profile, out: Output) -> None:

@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from ..core.paths import BUNDLED_DATA_DIR
-from ..engine.facts import edition_label
 from ..review.key_figures import KeyFigures, counted
 from .alt import png_description
-from .words import COLOURS, TEXT_ON, day
+from .words import COLOURS, TEXT_ON, day, publisher_words
 
 RATED = ("on track", "at risk", "off track")
 PER_GOAL = {  # (chart, the indicator whose finding titles the slide; None: a chart with its own sentence)
@@ -172,12 +171,6 @@ def _rated(kf: KeyFigures, goal: str) -> str:
     return f"{kf.number(scope + ':rated')} of {counted(int(kf.get(scope + ':indicators').value), 'indicator')} rated"
 
 
-def _publisher(text: str) -> str:
-    """'Monitor LM2014' -> 'Landmine Monitor 2014'; 'news LM2014' -> 'news report on Landmine Monitor 2014'."""
-    text = re.sub(r"\b(LM|CMM)\d{4}\b", lambda m: edition_label(m.group(0)), text)
-    return re.sub(r"^Monitor (?=(Landmine|Cluster))", "", text).replace("news ", "news report on ")
-
-
 def _parties_sentence(kf: KeyFigures, year: int) -> str:
     mbt, ccm = f"states_parties:MBT:{year}:states_parties", f"states_parties:CCM:{year}:states_parties"
     if mbt not in kf or ccm not in kf:
@@ -284,7 +277,7 @@ def _reconciliation(staging: Path, kf: KeyFigures) -> list[dict]:
     for r in differ[:6]:
         as_of = day(date.fromisoformat(r["as_of"])).replace("\u00a0", " ")
         what = MEASURES.get(r["measure"], r["measure"].replace("_", " "))
-        bullets.append(f"{_publisher(r['publisher'])} ({as_of}): {r['treaty']} {what}, "
+        bullets.append(f"{publisher_words(r['publisher'])} ({as_of}): {r['treaty']} {what}, "
                        f"published {r['shown']}, our count {_n(r['derived'])}: explained")  # fmt: skip
     title = f"Our counts against the published ones: {n['agreed']} agree, {n['differ']} differ for a cited reason"
     if int(n["same_count_other_states"]):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 
-from ..engine.facts import primary_site
+from ..engine.facts import edition_label, primary_site
 
 STATUS_WORDS = {
     "not_applicable": "no obligation",
@@ -209,3 +210,15 @@ MEASURE_WORDS = {
 def primary(url) -> bool:
     """A page of the Monitor, the campaign, the treaty secretariats or the UN (else a secondary source)."""
     return primary_site(url)
+
+
+PUBLISHERS = {"ISU": "MBT Implementation Support Unit", "CCM-ISU": "CCM Implementation Support Unit",
+              "UN": "UN depositary"}  # fmt: skip
+
+
+def publisher_words(text: str) -> str:
+    """'Monitor LM2014' -> 'Landmine Monitor 2014'; 'news LM2014' -> 'news report on Landmine Monitor 2014'."""
+    if text in PUBLISHERS:
+        return PUBLISHERS[text]
+    text = re.sub(r"\b(LM|CMM)\d{4}\b", lambda m: edition_label(m.group(0)), str(text))
+    return re.sub(r"^Monitor (?=(Landmine|Cluster))", "", text).replace("news ", "news report on ")
