@@ -62,3 +62,43 @@ def test_the_text_alternative_travels_inside_the_saved_png(tmp_path, reviews):
     fig, data = figures.indicator(reviews[1], "G1.I01")
     paths = charts.save(fig, data, "G1_I01", tmp_path)
     assert png_description(paths["png"]) == alt_text(fig, data)
+
+
+def _figures(review):
+    """Every chart the 2015 overview and goal reviews draw from the library (explorers aside)."""
+    for indicator_id in review.values["indicator_id"].unique():
+        yield indicator_id, figures.indicator(review, indicator_id)[0]
+    for treaty in ("MBT", "CCM"):
+        for kind in ("clearance", "stockpile"):
+            yield f"{treaty} {kind} deadlines", figures.deadlines(review, treaty, kind)[0]
+    yield "states parties", figures.states_parties(review)[0]
+    yield "world map", figures.world_map(review)[0]
+    yield "use", figures.use(review)[0]
+    yield "status board", figures.status_board(review)[0]
+    yield "coverage", figures.coverage(review)[0]
+
+
+def test_no_chart_text_runs_off_its_figure(reviews):
+    """A title, label or source line cut at the figure's edge (a deadline chart's title once lost its end)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    cut = []
+    for name, fig in _figures(reviews[None]):
+        if fig is None:
+            continue
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer, box = canvas.get_renderer(), fig.bbox
+        legends = [lg for lg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)] if lg is not None]
+        texts = [*fig.texts, *(t for lg in legends for t in lg.get_texts())]
+        for ax in fig.axes:  # titles (a left-aligned one is its own artist), axis labels, labels on bars
+            texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for text in texts:
+            if not text.get_visible() or not text.get_text():
+                continue
+            extent = text.get_window_extent(renderer)
+            if extent.x0 < box.x0 - 1 or extent.x1 > box.x1 + 1:
+                cut.append(f"{name}: {text.get_text()[:60]!r}")
+        plt.close(fig)
+    assert cut == []

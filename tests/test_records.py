@@ -207,8 +207,10 @@ def test_a_bad_cell_is_refused_with_sheet_cell_and_value_and_nothing_is_publishe
         ("campaign.xlsx", b"my notes, not a workbook\n", "not an Excel workbook (.xlsx), or a damaged one"),
         ("campaign.xls", b"\xd0\xcf\x11\xe0old excel", "a spreadsheet in another format: save it as 'Excel Workbook"),
         ("missing.xlsx", False, "no such file (write one with `icbl-review records FILE.xlsx`)"),
+        ("~$campaign.xlsx", b"\x0bCampaigner ", "Excel's lock file, written while campaign.xlsx is open: name "
+         "campaign.xlsx itself"),  # fmt: skip
     ],
-    ids=["empty workbook", "not a workbook", "old xls", "no such file"],
+    ids=["empty workbook", "not a workbook", "old xls", "no such file", "Excel's lock file"],
 )
 def test_a_workbook_that_cannot_be_read_is_refused(tmp_path, capsys, name, content, words):
     path = tmp_path / name
@@ -262,3 +264,15 @@ def review_text(review, objective: str) -> str:
     from icbl_analysis.present import text
 
     return text.objective_finding(review, objective)
+
+
+def test_a_name_starting_with_a_tilde_is_a_name_not_a_home_folder(tmp_path, monkeypatch, capsys):
+    """`~$campaign.xlsx` (Excel's lock file beside an open workbook) once ended in a traceback: Path.expanduser
+    read it as the home folder of a user named '$campaign'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "~$campaign.xlsx").write_bytes(b"\x0bCampaigner ")
+    assert cli.main(["validate", "--records", "~$campaign.xlsx"]) == 1
+    err = capsys.readouterr()
+    assert "~$campaign.xlsx: Excel's lock file" in err.out + err.err and "Traceback" not in err.out + err.err
+    assert cli.main(["annual", "--records", "~$nobody.xlsx", "--no-pdf", "--quiet", "--out", "out"]) == 2
+    assert "option --records, value '~$nobody.xlsx': no such file" in capsys.readouterr().err

@@ -15,6 +15,12 @@ def notebooks_dir() -> Path:
     return Path(os.environ["ICBL_NOTEBOOKS_DIR"]) if os.environ.get("ICBL_NOTEBOOKS_DIR") else NOTEBOOKS_DIR
 
 
+def user_path(path: str | os.PathLike) -> Path:
+    """A path with a leading `~` or `~user` expanded where that user exists; any other name, such as Excel's lock
+    file `~$campaign.xlsx`, is left as it is (Path.expanduser would raise)."""
+    return Path(os.path.expanduser(os.fspath(path)))
+
+
 def real(path: str | os.PathLike) -> Path:
     """A path made absolute, `~` expanded and links followed; a link loop or a missing part is left as it is
     (the checks that use it then say what is wrong), never an exception."""

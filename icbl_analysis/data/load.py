@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..core.errors import DataError
 from ..core.paths import data_dir as resolve_data_dir
-from ..core.paths import real
+from ..core.paths import real, user_path
 from . import schema
 from .read import empty_table, merge, read_table
 from .records import records_rows, told_by_cell
@@ -35,7 +35,7 @@ def load(name: str, data_dir=None, user_dir=None, mode: str = "merge", records=N
     res = schema.resource(name)
     frame = read_table(name, folder) if (folder / res["path"]).exists() else empty_table(name)
     if user_dir is not None:
-        user_root = Path(user_dir).expanduser()
+        user_root = user_path(user_dir)
         if not user_root.is_dir():
             raise DataError("the researcher's data folder does not exist", file=str(user_root))
         ensure_valid(user_root, partial=True, merging=mode == "merge", base=folder, records=records)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import DataError
+from ..core.paths import user_path
 from .fingerprints import code_hash
 from .read import read_table
 from .validate import validate_folder
@@ -59,7 +60,7 @@ def write_workbook(path, years=None, force: bool = False, data_dir=None) -> Path
     """Write an empty campaign records workbook to `path` (.xlsx); an existing file is refused unless `force`."""
     from openpyxl import Workbook
 
-    path = Path(path).expanduser()
+    path = user_path(path)
     if path.suffix.lower() != ".xlsx":
         raise DataError("name the workbook with the .xlsx ending (Excel opens it by that)", file=str(path))
     if path.exists() and not force:
@@ -307,7 +308,7 @@ def records_folder(path) -> Path:
 
 
 def _existing(path) -> Path:
-    source = Path(path).expanduser()
+    source = user_path(path)
     if not source.exists():
         raise DataError("no such file (write one with `icbl-review records FILE.xlsx`)", column="--records",
                         value=str(path))  # fmt: skip
@@ -333,6 +334,9 @@ def _open(source: Path, shown: str, **options):
 
     if source.suffix.lower() in (".xls", ".ods", ".numbers"):
         raise DataError("a spreadsheet in another format: save it as 'Excel Workbook (.xlsx)'", file=shown)
+    if source.name.startswith("~$"):
+        raise DataError(f"Excel's lock file, written while {source.name[2:]} is open: name {source.name[2:]} itself "
+                        "(save it in Excel first)", file=shown)  # fmt: skip
     try:
         return load_workbook(source, **options)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError):

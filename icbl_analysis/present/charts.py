@@ -68,7 +68,23 @@ def footer(fig, source: str, bottom_inches: float = 0.0) -> None:
     text = f"Source: {chart_text(source)}"
     fig.text(0.01, 0.01, text, fontsize=8, color="#555555", ha="left", va="bottom", wrap=True, gid="source")
     height = fig.get_size_inches()[1]
-    fig.tight_layout(rect=(0, 0.06 * 4.8 / height + bottom_inches / height, 1, 1))
+    rect = (0, 0.06 * 4.8 / height + bottom_inches / height, 1, 1)
+    fig.tight_layout(rect=rect)
+    if any([fit_title(fig, ax) for ax in fig.axes]):  # measured where the layout put each axes
+        fig.tight_layout(rect=rect)
+
+
+def fit_title(fig, ax) -> bool:
+    """Break a left-aligned title over two lines where one would run off the figure; True if it did."""
+    title = ax.get_title(loc="left")
+    width = fig.get_figwidth() * fig.dpi
+    extent = ax._left_title.get_window_extent(fig._get_renderer())  # the renderer tight_layout uses
+    if title and "\n" not in title and extent.x1 > width * 0.98:
+        words = title.split(" ")
+        cut = max(range(1, len(words)), key=lambda k: min(len(" ".join(words[:k])), len(" ".join(words[k:]))))
+        ax.set_title(" ".join(words[:cut]) + "\n" + " ".join(words[cut:]), loc="left")
+        return True
+    return False
 
 
 def save(fig, data: pd.DataFrame, name: str, out_dir: str | Path) -> dict[str, Path]:
@@ -276,8 +292,9 @@ def parties_over_time(data: pd.DataFrame, review_year: int, basis: str = "deposi
     return fig, out
 
 
-def deadline_timeline(history: pd.DataFrame, on: date, title: str):
-    """One line per state: entry into force -> original deadline -> deadline in force; completion marked."""
+def deadline_timeline(history: pd.DataFrame, on: date, title: str, basis: str = ""):
+    """One line per state: entry into force -> original deadline -> deadline in force; completion marked;
+    `basis` (how the obligations are counted, in words) ends the source line."""
     apply_style()
     hist = history.sort_values(["deadline", "iso3"], ascending=[False, True], na_position="first").reset_index(
         drop=True
@@ -316,7 +333,8 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str):
     ax.grid(axis="y", visible=False)
     footer(
         fig,
-        "treaty secretariats and Monitor country profiles (obligation records, each row cited).",
+        "treaty secretariats and Monitor country profiles (obligation records, each row cited)"
+        + (f"; counted {basis}." if basis else "."),
         bottom_inches=0.75,
     )
     return fig, hist

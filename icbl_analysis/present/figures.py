@@ -54,8 +54,8 @@ def deadlines(review, treaty: str = "MBT", kind: str = "clearance"):
     if history.empty:
         return None, history
     basis = BASIS_WORDS.get(history["basis"].iloc[0], "") if "basis" in history else ""
-    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}, {basis}"
-    return charts.deadline_timeline(history, review.on, title)
+    title = f"{treaty} {ARTICLE[(treaty, kind)]} deadlines on {review.on.day} {review.on:%B %Y}"
+    return charts.deadline_timeline(history, review.on, title, basis)
 
 
 def use(review):

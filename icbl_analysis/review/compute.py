@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from ..core.errors import DataError
+from ..core.paths import user_path
 from ..data.countries import name_of
 from ..data.load import ReviewData, load_data
 from ..engine import facts as F
@@ -65,11 +65,11 @@ def check_parameters(
     check_vintage(vintage)
     if vintage not in ("first", "latest") and edition_year(vintage) > date.today().year:
         raise DataError(f"no Monitor edition after {date.today().year} exists", column="vintage", value=vintage)
-    if data_dir and not Path(data_dir).expanduser().is_dir():
+    if data_dir and not user_path(data_dir).is_dir():
         raise DataError("the data folder does not exist", column="data_dir", value=data_dir)
-    if user_data_dir and not Path(user_data_dir).expanduser().is_dir():
+    if user_data_dir and not user_path(user_data_dir).is_dir():
         raise DataError("the researcher's data folder does not exist", column="user_data_dir", value=user_data_dir)
-    if records and not Path(records).expanduser().is_file():
+    if records and not user_path(records).is_file():
         raise DataError("no such file (write one with `icbl-review records FILE.xlsx`)", column="records",
                         value=records)  # fmt: skip
 
