@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.paths import BUNDLED_DATA_DIR
 from ..review.key_figures import KeyFigures, counted
 from .alt import png_description
-from .words import COLOURS, TEXT_ON, day, publisher_words
+from .words import COLOURS, MEASURE_WORDS, TEXT_ON, day, publisher_words
 
 RATED = ("on track", "at risk", "off track")
 PER_GOAL = {  # (chart, the indicator whose finding titles the slide; None: a chart with its own sentence)
@@ -23,18 +23,6 @@ PER_GOAL = {  # (chart, the indicator whose finding titles the slide; None: a ch
     2: [("G2_I02", "G2.I02"), ("G2_I05", "G2.I05"), ("G2_I08", "G2.I08")],
     3: [("revisions_casualties_total", "G3.C01")],
     4: [("G4_I07", "G4.I07"), ("G4_I06", "G4.I06")],
-}
-MEASURES = {  # reconciliation counts in people's words
-    "states_parties": "States Parties",
-    "art5_completed_in_year": "Article 5 completions in the year",
-    "art5_completed_cumulative": "Article 5 completions since 1999",
-    "art5_states_ever_extended": "States Parties ever given an Article 5 extension",
-    "art5_obligation_ever_extended": "States with obligations ever given an extension",
-    "stockpile_completed": "stockpiles destroyed",
-    "stockpile_holding": "stockpiles still to destroy",
-    "stockpile_completed_before_treaty_in_force": "stockpiles destroyed before entry into force",
-    "stockpile_completed_since_treaty_in_force": "stockpiles destroyed since entry into force",
-    "use_governments_cm": "governments using cluster munitions",
 }
 
 
@@ -276,7 +264,7 @@ def _reconciliation(staging: Path, kf: KeyFigures) -> list[dict]:
     bullets = []
     for r in differ[:6]:
         as_of = day(date.fromisoformat(r["as_of"])).replace("\u00a0", " ")
-        what = MEASURES.get(r["measure"], r["measure"].replace("_", " "))
+        what = MEASURE_WORDS.get(r["measure"], r["measure"].replace("_", " "))
         bullets.append(f"{publisher_words(r['publisher'])} ({as_of}): {r['treaty']} {what}, "
                        f"published {r['shown']}, our count {_n(r['derived'])}: explained")  # fmt: skip
     title = f"Our counts against the published ones: {n['agreed']} agree, {n['differ']} differ for a cited reason"

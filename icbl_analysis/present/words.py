@@ -186,7 +186,7 @@ VALUE_WORDS = {  # codes that appear as cell values in the data tables
     "stockpile": "stockpile destruction",
 }
 
-MEASURE_WORDS = {
+MEASURE_WORDS = {  # the published counts the reconciliation compares, in people's words
     "states_parties": "States Parties",
     "art5_obligation": "with Article 5 obligations",
     "art5_completed_cumulative": "Article 5 completions since 1999",
@@ -195,7 +195,7 @@ MEASURE_WORDS = {
     "art5_extension_requests_granted": "Article 5 extensions granted in the year",
     "art5_states_ever_extended": "States Parties ever given an extension",
     "art5_obligation_ever_extended": "with obligations, ever given an extension",
-    "stockpile_completed": "stockpiles destroyed",
+    "stockpile_completed": "stockpiles declared destroyed (re-opened ones included)",
     "stockpile_holding": "stockpiles still to destroy",
     "stockpile_missed_outstanding": "stockpile deadline missed",
     "stockpile_never_held": "never held stockpiles",
