@@ -17,6 +17,7 @@ from .core.escape import spreadsheet_safe
 from .core.paths import BUNDLED_DATA_DIR, notebooks_dir
 from .data.blank_tables import write_templates
 from .data.build import build
+from .data.countries import lookup_name
 from .data.load import load_data
 from .data.records import check_records, default_years, records_catalogue, records_folder, write_workbook
 from .data.schema import day_problem
@@ -58,12 +59,30 @@ def _annual(args) -> int:
     return _report(result, f"review {args.year}")
 
 
-def _profiles(args) -> int:
-    from .run.runner import run_profiles  # here, for start-up speed: papermill takes about 2 s to import
+def country_items(words: list[str], groups: set[str]) -> list[str]:
+    """The --countries items, comma-separated or as the shell splits them (`--countries USA Cambodia`); the words of
+    one name given unquoted (`United States`) are put back together, the longest known name first."""
+    items = []
+    for part in (p.strip() for p in " ".join(words).split(",")):
+        if not part:
+            continue
+        if lookup_name(part) or part.lower() in groups:
+            items.append(part)
+            continue
+        rest = part.split()
+        while rest:
+            size = next((n for n in range(len(rest), 0, -1) if lookup_name(" ".join(rest[:n]))
+                         or " ".join(rest[:n]).lower() in groups), 1)  # fmt: skip
+            items.append(" ".join(rest[:size]))
+            rest = rest[size:]
+    return items
 
-    countries = [c.strip() for c in args.countries.split(",") if c.strip()]
+
+def _profiles(args) -> int:
+    from .run.runner import GROUPS, run_profiles  # here, for start-up speed: papermill takes about 2 s to import
+
     result = run_profiles(
-        countries,
+        country_items(args.countries, set(GROUPS)),
         args.year,
         vintage=args.vintage,
         data_dir=args.data,
@@ -332,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_argument(
         "--countries",
         required=True,
-        help="comma-separated ISO3 codes, names or groups: all, affected, mbt-parties, ccm-parties, not-party",
+        nargs="+",
+        help="ISO3 codes, names or groups (all, affected, mbt-parties, ccm-parties, not-party), separated by commas "
+        "or spaces: --countries KHM 'United States' or --countries KHM,USA",
     )
     profiles.add_argument("--year", type=int, default=2015, help="as of 31 December of this year (default 2015)")
     for flag in ("--vintage", "--data", "--user-data", "--out"):

@@ -368,3 +368,20 @@ def test_the_overview_links_the_latest_edition_memo(run_2015):
     assert 'href="overview/changes/LM2015-LM2016.html"' in (run_2015.folder / "index.html").read_text(encoding="utf-8")
     shown = visible_text((run_2015.folder / "overview.html").read_text(encoding="utf-8"))
     assert "Landmine Monitor 2016 revised 5 of the figures collected from Landmine Monitor 2015" in shown
+
+
+def test_countries_may_be_given_as_the_shell_splits_them(tmp_path, capsys):
+    from icbl_analysis.cli import country_items
+    from icbl_analysis.run.runner import GROUPS
+
+    groups = set(GROUPS)
+    assert country_items(["United", "States", "Cambodia"], groups) == ["United States", "Cambodia"]
+    lao_bih = ["Lao PDR", "Bosnia and Herzegovina"]
+    assert country_items(["Lao", "PDR", "Bosnia", "and", "Herzegovina"], groups) == lao_bih
+    assert country_items(["KHM,USA"], groups) == country_items(["KHM,", "USA"], groups) == ["KHM", "USA"]
+    assert country_items(["Atlantis", "KHM"], groups) == ["Atlantis", "KHM"]  # refused by name, later
+    out = tmp_path / "out"
+    assert cli.main(["profiles", "--countries", "Cambodia", "Colombia", "--out", str(out), "--no-pdf", "--quiet"]) == 0
+    assert (out / "profiles-2015-COL-KHM" / "profile_KHM.html").exists()
+    assert cli.main(["profiles", "--countries", "Atlantis", "KHM", "--out", str(out), "--no-pdf", "--quiet"]) == 2
+    assert "option --countries, value 'Atlantis': unknown country or area" in capsys.readouterr().err
