@@ -95,3 +95,28 @@ def test_campaign_records_flow_through_the_same_registry(tmp_path):
     visits = rows(result.folder / "key_figures.csv")["G4.I03:2015"]
     assert (visits["text"], visits["source_kind"]) == ("140", "campaign records")
     assert visits["source_url"] == f"{SYNTHETIC} (G4.I03 2015)" and visits["comparable_with"] == "G4.I03:2011"
+
+
+def test_the_key_figures_workbook_holds_the_csv_rows_for_excel(run_2015, tmp_path):
+    import openpyxl
+
+    from icbl_analysis.present.spreadsheet import write_key_figures_xlsx
+    from icbl_analysis.review.key_figures import KeyFigures
+
+    folder = run_2015.folder
+    registry = KeyFigures.read(folder / "key_figures.csv")
+    sheet = openpyxl.load_workbook(folder / "key_figures.xlsx")["Key figures"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    by_key = {r[header.index("Key")]: r for r in rows[1:]}
+    assert set(by_key) == set(registry.figures) and len(rows) - 1 == len(registry.figures)
+    parties = by_key["states_parties:MBT:2015:states_parties"]
+    assert parties[header.index("Value")] == 162 and parties[header.index("As stated")] == "162"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="key_figures.xlsx"' in index
+    # text from the data stays text: a caveat that looks like a formula is shown, never computed
+    frame = registry.frame().head(1).assign(caveat='=HYPERLINK("http://example.org","click")')
+    path = write_key_figures_xlsx(frame, tmp_path / "k.xlsx")
+    cell = openpyxl.load_workbook(path)["Key figures"].cell(row=2, column=header.index("Caveat") + 1)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org","click")', "s")

@@ -209,6 +209,7 @@ def write_index(staging: Path, results: list[dict], params: dict, notes: str = "
         findings=(staging / "key_findings.html").exists(),
         findings_pdf=(staging / "key_findings.pdf").exists(),
         key_figures=(staging / "key_figures.csv").exists(),
+        key_figures_xlsx=(staging / "key_figures.xlsx").exists(),
         goals=goals,
         reports=_reports(staging, results, titles),
         notes=notes,

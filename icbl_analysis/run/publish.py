@@ -17,18 +17,22 @@ from ..present.pages import (
     write_slides,
 )
 from ..present.slides import read_json
+from ..present.spreadsheet import write_key_figures_xlsx
 from ..review.key_figures import KeyFigures
 from . import pdf as pdf_printer
 from .outputs import BROWSER
 
 
 def merge_key_figures(staging: Path, results: list[dict]) -> Path | None:
-    """One key_figures.csv for the run: every notebook's registry merged (a key stated twice must agree)."""
+    """One key_figures.csv for the run: every notebook's registry merged (a key stated twice must agree); the same
+    rows as key_figures.xlsx for Excel."""
     paths = [staging / r["notebook"] / "key_figures.csv" for r in results]
     paths = [p for p in paths if p.exists()]
     if not paths:
         return None
-    return KeyFigures.read_all(paths).write(staging / "key_figures.csv")
+    merged = KeyFigures.read_all(paths)
+    write_key_figures_xlsx(merged.frame(), staging / "key_figures.xlsx")
+    return merged.write(staging / "key_figures.csv")
 
 
 def publish_run(staging: Path, results: list[dict], params: dict, pdf: bool = True) -> list[str]:
