@@ -384,6 +384,24 @@ def test_what_a_researcher_may_write(tmp_path, capsys, case, files):
     assert run(["validate", folder, "--partial"], capsys)[0] == 0
 
 
+def test_a_researchers_folder_checked_without_partial_is_taken_as_one(tmp_path, capsys):
+    """`validate my_folder` on the folder `templates` wrote once listed 12 reference tables 'not found'."""
+    mine = tmp_path / "mine"
+    assert cli.main(["templates", str(mine)]) == 0
+    (mine / "researcher_indicators.csv").write_bytes(
+        "\ufeffindicator_id,year,value,unit,source,note\r\nG4.I03,2012,1500,visits,web stats,\r\n".encode()
+    )  # as Excel's 'CSV UTF-8' saves it: a byte-order mark, CRLF
+    capsys.readouterr()
+    code, text = run(["validate", mine], capsys)
+    assert code == 0 and "not found" not in text
+    assert "holds none of the reference tables" in text and "checked as a researcher's folder" in text
+    (mine / "researcher_indicators.csv").write_text(
+        "indicator_id,year,value,unit,source,note\nG4.I03,2012,1.5,visits,web stats,\n", encoding="utf-8"
+    )
+    code, text = run(["validate", mine], capsys)
+    assert code == 1 and "researcher_indicators.csv, row 2, column 'value', value 1.5" in text
+
+
 def test_links_and_files_out_of_place(tmp_path, capsys):
     outside = write_folder(tmp_path / "elsewhere", {"monitor_facts.csv": FACTS + fact()})
     mine = write_folder(tmp_path / "mine", {})
