@@ -307,7 +307,11 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str, basis: str = 
         )
         if r["deadline"] is not None and not pd.isna(r["deadline"]) and r["deadline"] != r["original_deadline"]:
             ax.plot([r["original_deadline"], r["deadline"]], [i, i], color=PALETTE["CCM"], lw=3, solid_capstyle="butt")
-        if r["completed"] is not None and not pd.isna(r["completed"]):
+        no_deadline = r["deadline"] is None or pd.isna(r["deadline"])
+        if r["completed"] is not None and not pd.isna(r["completed"]) and no_deadline:
+            # an area or a stock found after the deadline: "as soon as possible", no treaty deadline to meet
+            ax.plot([r["completed"]], [i], marker="D", mfc="white", mew=1.5, color=PALETTE["good"], ms=6)
+        elif r["completed"] is not None and not pd.isna(r["completed"]):
             colour = PALETTE["good"] if r["status"] == "completed_on_time" else PALETTE["bad"]
             ax.plot([r["completed"]], [i], marker="D", color=colour, ms=6)
         elif r["status"] == "missed_outstanding":
@@ -323,6 +327,8 @@ def deadline_timeline(history: pd.DataFrame, on: date, title: str, basis: str = 
         plt.Line2D([], [], color=PALETTE["CCM"], lw=3, label="extensions"),
         plt.Line2D([], [], color=PALETTE["good"], marker="D", ls="", label="completed on time"),
         plt.Line2D([], [], color=PALETTE["bad"], marker="D", ls="", label="completed after the deadline"),
+        plt.Line2D([], [], color=PALETTE["good"], marker="D", mfc="white", mew=1.5, ls="",
+                   label="found after the deadline, then completed"),  # fmt: skip
         plt.Line2D([], [], color=PALETTE["bad"], marker="X", ls="", ms=8, label="deadline missed, not completed"),
         plt.Line2D([], [], color=PALETTE["grey"], marker="o", mfc="white", ls="", label="open: undated record"),
         plt.Line2D([], [], color="#555555", ls="--", label=f"review date {on.day} {on:%B %Y}"),
