@@ -400,6 +400,7 @@ def test_a_researchers_folder_checked_without_partial_is_taken_as_one(tmp_path, 
     )
     code, text = run(["validate", mine], capsys)
     assert code == 1 and "researcher_indicators.csv, row 2, column 'value', value 1.5" in text
+    assert "(if 1.500 was written with a point between thousands, write 1500)" in text  # a European "1.500"
 
 
 def test_links_and_files_out_of_place(tmp_path, capsys):

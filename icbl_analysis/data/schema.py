@@ -393,7 +393,10 @@ def _value_problem(row: dict, rules: dict):
     if not _missing(rule.maximum) and value > rule.maximum:
         return "value", f"above the most a {row['unit']} figure can be ({rule.maximum:,.0f}): a typo or a unit mix-up?"
     if rule.whole_number == "yes" and not value.is_integer():
-        return "value", f"{row['unit']} are counted in whole numbers"
+        thousands = value * 1000
+        hint = (f" (if {value:.3f} was written with a point between thousands, write {thousands:.0f})"
+                if abs(thousands - round(thousands)) < 1e-6 else "")  # fmt: skip
+        return "value", f"{row['unit']} are counted in whole numbers{hint}"
     return None
 
 
