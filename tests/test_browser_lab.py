@@ -1,6 +1,7 @@
-"""The notebooks in JupyterLab in a real browser (headless Chromium): each opens unmodified and runs without an
-error, and each explorer of explore.ipynb redraws its chart fully, once, inside the widget, at the size it was
-first drawn, when its controls are changed by hand. Needs Chromium and Playwright (see tests/browser.py)."""
+"""The notebooks in JupyterLab in a real browser (headless Chromium): each opens unmodified (each stores the
+kernel's metadata, so starting the kernel changes nothing) and runs without an error, and each explorer of
+explore.ipynb redraws its chart fully, once, inside the widget, at the size it was first drawn, when its controls
+are changed by hand. Needs Chromium and Playwright (see tests/browser.py)."""
 
 from __future__ import annotations
 
@@ -201,6 +202,7 @@ def test_a_narrative_notebook_runs_in_jupyterlab_without_errors(browser, lab, na
     tab = open_tab(browser)
     try:
         nb = Notebook(tab, lab, f"{name}.ipynb")
+        assert not nb.dirty, f"opening {name}.ipynb marked it modified"
         nb.run_all()
         outputs = nb.outputs()
         assert error_outputs(outputs) == []
