@@ -114,6 +114,11 @@ def deck(staging: Path, params: dict) -> list[dict]:
             for r in catalogue
             if r["goal"] == str(goal) and r["answered_by"] == "researcher" and r.get("slide") == "yes"
         ]
+        notes_in_year = {  # what the obligation records say of the review year (states by name), for the presenter
+            r["indicator_id"]: r["note"]
+            for r in read_csv(staging / f"goal{goal}" / "indicator_values.csv")
+            if r["basis"] == "treaty" and r["year"] == str(year) and r["note"]
+        }
         first = True
         for chart, indicator in PER_GOAL[goal] + from_records:
             image = _img(staging / f"goal{goal}" / "charts" / f"{chart}.png")
@@ -127,7 +132,8 @@ def deck(staging: Path, params: dict) -> list[dict]:
                     "title": title,
                     "goal_line": takeaways.get(str(goal), "") if first else "",
                     "images": [image],
-                    "notes": f"{by_id[indicator]['reason']}." if indicator in by_id else "",
+                    "notes": (f"{by_id[indicator]['reason']}." if indicator in by_id else "")
+                    + (f" In {year}: {notes_in_year[indicator]}." if indicator in notes_in_year else ""),
                 }
             )
             first = False

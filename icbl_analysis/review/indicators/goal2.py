@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...data.countries import name_of
 from ...engine import facts as F
 from ...engine import obligations
 from .common import from_facts
@@ -34,7 +35,7 @@ def _completions(data, treaty: str, years):
                 "value": r.count,
                 "unit": "states",
                 "source_url": "clearance_events.csv",
-                "note": (("declared: " + ", ".join(r.states)) if r.states else "none recorded")
+                "note": (("declared: " + ", ".join(name_of(c) for c in r.states)) if r.states else "none recorded")
                 + "; counted as the treaty secretariats count (declarations at the meetings)",
                 "basis": "treaty",
             }
