@@ -141,11 +141,12 @@ REFERENCE_TABLES = ("countries.csv", "units.csv", "goals.csv", "objectives.csv",
 
 def _validate(args) -> int:
     folder = Path(args.folder) if args.folder else None
-    if folder and not args.partial and folder.is_dir() and not any((folder / t).exists() for t in REFERENCE_TABLES):
-        args.partial = True  # a researcher's folder (icbl-review templates): its rows join the bundled data
+    partial = args.partial
+    if folder and not partial and folder.is_dir() and not any((folder / t).exists() for t in REFERENCE_TABLES):
+        partial = True  # a researcher's folder (icbl-review templates): its rows join the bundled data
         print(f"{args.folder} holds none of the reference tables ({', '.join(REFERENCE_TABLES)}): checked as a "
               "researcher's folder, joined to the data it adds to (as --partial)", file=sys.stderr)  # fmt: skip
-    problems = validate_folder(args.folder, partial=args.partial, base=args.data, records=args.records)
+    problems = validate_folder(args.folder, partial=partial, base=args.data, records=args.records)
     if args.records:  # the same checks `annual --records` makes, told by sheet and cell
         problems += check_records(args.records)
     for p in problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # icbl_analysis/ (this file is in core/)
 REPO_DIR = PACKAGE_DIR.parent
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
+BUNDLED_DATA_DIR = REPO_DIR / "data"
 
 
 def notebooks_dir() -> Path:
@@ -24,7 +25,7 @@ def user_path(path: str | os.PathLike) -> Path:
 def real(path: str | os.PathLike) -> Path:
     """A path made absolute, `~` expanded and links followed; a link loop or a missing part is left as it is
     (the checks that use it then say what is wrong), never an exception."""
-    return Path(os.path.realpath(os.path.expanduser(os.fspath(path))))
+    return Path(os.path.realpath(user_path(path)))
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
@@ -33,10 +34,7 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
         return real(override)
     if os.environ.get("ICBL_DATA_DIR"):
         return real(os.environ["ICBL_DATA_DIR"])
-    return REPO_DIR / "data"
-
-
-BUNDLED_DATA_DIR = REPO_DIR / "data"
+    return BUNDLED_DATA_DIR
 
 
 def outputs_dir(override: str | os.PathLike | None = None) -> Path:

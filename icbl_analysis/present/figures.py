@@ -6,13 +6,13 @@ from __future__ import annotations
 from ..data.countries import name_of
 from ..engine import facts as F
 from ..engine.evidence import BASIS_SHORT as BASIS_WORDS
+from ..engine.evidence import BASIS_WORDS as BASIS_LONG
 from ..review.indicators import year_of_period
 from . import boards, charts
 from .words import UNIT_WORDS
 
 COUNTING_WORDS = {  # an indicator's counting basis, as its chart's source line says it
-    "treaty": "by the treaty's rules, as the treaty secretariats count (States Parties' declarations and the "
-    "meetings' decisions)",
+    "treaty": f"by the treaty's rules, {BASIS_LONG['treaty']}",
     "counted from deposit": "from the deposit of each instrument, as the Monitor counts",
 }
 
